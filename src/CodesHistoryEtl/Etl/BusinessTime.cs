@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace CodesHistoryEtl.Etl;
+
+/// <summary>Instants as users type them: ISO 8601 with an offset or Z, or a bare date meaning that business day's start.</summary>
+public static class BusinessTime
+{
+    public const string Example = "2025-08-01T00:00:00+05:00, 2025-08-01T19:00:00Z or 2025-08-01";
+
+    private static readonly string[] OffsetFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+    ];
+
+    /// <summary>Parses <paramref name="text"/>; null when it is neither an instant with an offset nor a bare date.</summary>
+    public static DateTimeOffset? TryParseInstant(string text, TimeZoneInfo businessTz)
+    {
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return StartOfDay(day, businessTz);
+        }
+
+        // An offset is required: a bare local time would silently depend on the machine's zone.
+        var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-'));
+        if (hasOffset && DateTimeOffset.TryParseExact(text, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var instant))
+        {
+            return instant.ToUniversalTime();
+        }
+
+        return null;
+    }
+
+    /// <summary>The UTC instant at which <paramref name="day"/> starts in <paramref name="businessTz"/>.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo businessTz)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, businessTz.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>The business day that contains <paramref name="instant"/>.</summary>
+    public static DateOnly DayOf(DateTimeOffset instant, TimeZoneInfo businessTz) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, businessTz).DateTime);
+
+    /// <summary>The instant in business time, for logs and file names.</summary>
+    public static DateTimeOffset ToBusiness(DateTimeOffset instant, TimeZoneInfo businessTz) =>
+        TimeZoneInfo.ConvertTime(instant, businessTz);
+}

@@ -1,0 +1,3 @@
+using CodesHistoryEtl.Cli;
+
+return await EtlRootCommand.Build().Parse(args).InvokeAsync();
