@@ -92,7 +92,7 @@ public sealed class EtlSettings
         }
 
         var window = new WindowSettings(
-            StepMin: r.Int("STEP_MIN", 60, 1, 1_440),
+            StepMin: StepMinutes(r),
             businessTz,
             SafetyLagMin: r.Int("SAFETY_LAG_MIN", 10, 0, 10_080),
             LookbackMin: r.Int("LOOKBACK_MIN", 0, 0, 43_200),
@@ -115,6 +115,15 @@ public sealed class EtlSettings
         return identifier.Schema is null
             ? identifier.Name
             : throw ConfigException.Invalid(name, identifier.ToString(), "a plain name without a dot (the database is CH_DATABASE)");
+    }
+
+    private static int StepMinutes(SettingsReader r)
+    {
+        var step = r.Int("STEP_MIN", 60, 1, 1_440);
+        return 1_440 % step == 0
+            ? step
+            : throw ConfigException.Invalid("STEP_MIN", step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "a number of minutes that divides a day (such as 5, 10, 15, 30, 60, 120, 1440), so windows align to business midnight");
     }
 
     private static string FilePrefix(SettingsReader r)

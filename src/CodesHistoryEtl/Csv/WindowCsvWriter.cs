@@ -1,0 +1,56 @@
+using System.IO.Compression;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
+
+namespace CodesHistoryEtl.Csv;
+
+/// <summary>
+/// The CSV of one window (optionally gzip): rows stream through a 64 KiB buffer into a temporary file
+/// that <see cref="CommitAsync"/> renames into place. Disposed without a commit, nothing is left behind.
+/// </summary>
+public sealed class WindowCsvWriter : IAsyncDisposable
+{
+    private readonly AtomicFile _file;
+    private readonly Stream _payload;
+    private readonly CsvRowWriter _rows;
+
+    public WindowCsvWriter(ExportSettings export, Window window, TimeZoneInfo businessTz, Guid runId)
+    {
+        _file = new AtomicFile(ExportFileNames.Csv(export, window, businessTz), runId);
+        _payload = export.Gzip ? new GZipStream(_file.Stream, CompressionLevel.Fastest, leaveOpen: true) : _file.Stream;
+        _rows = new CsvRowWriter(_payload);
+        _rows.WriteHeader();
+    }
+
+    public string Path => _file.FinalPath;
+
+    public long Rows { get; private set; }
+
+    public ValueTask WriteAsync(ExportRow row, CancellationToken ct)
+    {
+        _rows.WriteRow(row);
+        Rows++;
+        return _rows.ShouldFlush ? _rows.FlushAsync(ct) : ValueTask.CompletedTask;
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await _rows.FlushAsync(ct);
+        if (_payload != _file.Stream)
+        {
+            await _payload.DisposeAsync();
+        }
+
+        await _file.CommitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_payload != _file.Stream)
+        {
+            await _payload.DisposeAsync();
+        }
+
+        await _file.DisposeAsync();
+    }
+}
