@@ -12,8 +12,10 @@ public sealed class EtlSettings
     private readonly PhoenixSettings? _phoenix;
 
     private EtlSettings(JournalSettings? journal, PhoenixSettings? phoenix, ClickHouseSettings clickHouse,
-        ExportSettings export, WindowSettings window, LoggingSettings logging)
+        ExportSettings export, WindowSettings window, LoggingSettings logging, AlertSettings alerts, HealthSettings health)
     {
+        Alerts = alerts;
+        Health = health;
         _journal = journal;
         _phoenix = phoenix;
         ClickHouse = clickHouse;
@@ -33,6 +35,10 @@ public sealed class EtlSettings
     public WindowSettings Window { get; }
 
     public LoggingSettings Logging { get; }
+
+    public AlertSettings Alerts { get; }
+
+    public HealthSettings Health { get; }
 
     /// <summary>The process name: lock key, journal key, watermark key and ClickHouse job name.</summary>
     public string ProcessName { get; private init; } = "";
@@ -106,7 +112,23 @@ public sealed class EtlSettings
             r.Enum("LOG_FORMAT", LogFormat.Text),
             r.Optional("LOG_FILE"));
 
-        return new EtlSettings(journal, phoenix, clickHouse, export, window, logging) { ProcessName = processName };
+        var alerts = new AlertSettings(
+            r.Optional("TG_BOT_TOKEN"),
+            r.Optional("TG_CHAT_ID"),
+            r.HttpUrl("TG_API_URL", "https://api.telegram.org")!,
+            r.HttpUrl("ALERT_WEBHOOK_URL", null),
+            TimeoutSec: r.Int("ALERT_TIMEOUT_SEC", 10, 1, 300));
+        if ((alerts.TelegramToken is null) != (alerts.TelegramChatId is null))
+        {
+            throw new ConfigException("TG_BOT_TOKEN and TG_CHAT_ID go together: set both to send Telegram alerts, or neither");
+        }
+
+        var health = new HealthSettings(
+            MaxLagMin: r.Int("HEALTH_MAX_LAG_MIN", 180, 1, 525_600),
+            RecentDays: r.Int("HEALTH_RECENT_DAYS", 7, 1, 90),
+            MinDayRowsRatio: r.Int("HEALTH_MIN_DAY_ROWS_PCT", 50, 0, 100) / 100.0);
+
+        return new EtlSettings(journal, phoenix, clickHouse, export, window, logging, alerts, health) { ProcessName = processName };
     }
 
     private static string ChIdentifier(SettingsReader r, string name, string fallback)

@@ -78,3 +78,12 @@ public sealed record WindowSettings(
     int ProgressSec);
 
 public sealed record LoggingSettings(string Level, LogFormat Format, string? File);
+
+/// <summary>Where alerts go: Telegram (TG_BOT_TOKEN + TG_CHAT_ID) and/or a JSON webhook; each bounded in time.</summary>
+public sealed record AlertSettings(string? TelegramToken, string? TelegramChatId, Uri TelegramApi, Uri? WebhookUrl, int TimeoutSec)
+{
+    public bool TelegramEnabled => TelegramToken is not null && TelegramChatId is not null;
+}
+
+/// <summary>Thresholds of <c>etl health</c>.</summary>
+public sealed record HealthSettings(int MaxLagMin, int RecentDays, double MinDayRowsRatio);

@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using CodesHistoryEtl.Config;
+using Serilog;
+
+namespace CodesHistoryEtl.Monitoring;
+
+/// <summary>
+/// Delivers an alert to Telegram and/or the webhook, each within ALERT_TIMEOUT_SEC. A failed or slow
+/// receiver is logged (without the bot token, which lives in the URL path) and never throws: an alert
+/// must not fail or hide the run's own result.
+/// </summary>
+public sealed class AlertSender(AlertSettings settings, HttpMessageHandler? handler = null) : IDisposable
+{
+    private readonly HttpClient _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+
+    /// <summary>Sends to every configured channel; returns how many accepted it.</summary>
+    public async Task<int> SendAsync(Alert alert, CancellationToken ct)
+    {
+        var delivered = 0;
+        if (settings.TelegramEnabled)
+        {
+            var url = new Uri($"{settings.TelegramApi.AbsoluteUri.TrimEnd('/')}/bot{settings.TelegramToken}/sendMessage");
+            var body = new { chat_id = settings.TelegramChatId, text = TelegramText(alert), disable_web_page_preview = true };
+            delivered += await PostAsync("Telegram", url, body, ct) ? 1 : 0;
+        }
+
+        if (settings.WebhookUrl is { } webhook)
+        {
+            var body = new
+            {
+                ts = alert.Ts.ToString("O"),
+                severity = alert.Severity,
+                job = alert.Job,
+                code = alert.Code,
+                message = alert.Message,
+                context = alert.Context,
+            };
+            delivered += await PostAsync("webhook", webhook, body, ct) ? 1 : 0;
+        }
+
+        return delivered;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<bool> PostAsync<T>(string channel, Uri url, T body, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSec));
+        try
+        {
+            using var response = await _http.PostAsJsonAsync(url, body, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            Log.Warning("Alert to {Channel} was refused: HTTP {Status}", channel, (int)response.StatusCode);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Log.Warning("Alert to {Channel} timed out after {Seconds} s", channel, settings.TimeoutSec);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // the message can hold the URL, and Telegram's URL holds the token: log only the error kind
+            Log.Warning("Alert to {Channel} failed: {Error}", channel, e is HttpRequestException http ? http.HttpRequestError.ToString() : e.GetType().Name);
+        }
+
+        return false;
+    }
+
+    private static string TelegramText(Alert alert)
+    {
+        var lines = new List<string> { $"[{alert.Severity.ToUpperInvariant()}] {alert.Job}: {alert.Code}", alert.Message };
+        lines.AddRange(alert.Context.Select(kv => $"{kv.Key}: {kv.Value}"));
+        return string.Join('\n', lines);
+    }
+}
