@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Serilog;
+
+namespace CodesHistoryEtl.Etl;
+
+/// <summary>
+/// The counters of one run, updated by the window loop and read by the heartbeat (another thread) and
+/// the progress log: rows read/written/rejected, windows done, the current window, rates and ETA.
+/// </summary>
+public sealed class RunCounters(int windowsPlanned, TimeSpan progressEvery)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _rowsRead;
+    private long _rowsWritten;
+    private long _rowsRejected;
+    private int _windowsDone;
+    private long _nextProgressTicks = progressEvery.Ticks;
+    private Window? _current;
+
+    public int WindowsPlanned => windowsPlanned;
+
+    public long RowsRead => Interlocked.Read(ref _rowsRead);
+
+    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
+
+    public long RowsRejected => Interlocked.Read(ref _rowsRejected);
+
+    public int WindowsDone => Volatile.Read(ref _windowsDone);
+
+    public Window? Current => Volatile.Read(ref _current);
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public double RowsPerSecond => RowsRead / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+
+    public void StartWindow(Window window) => Volatile.Write(ref _current, window);
+
+    /// <summary>One source row read; logs progress every PROGRESS_SEC.</summary>
+    public void RowRead()
+    {
+        Interlocked.Increment(ref _rowsRead);
+        if (_clock.Elapsed.Ticks >= _nextProgressTicks)
+        {
+            _nextProgressTicks = _clock.Elapsed.Ticks + progressEvery.Ticks;
+            LogProgress();
+        }
+    }
+
+    public void RowRejected() => Interlocked.Increment(ref _rowsRejected);
+
+    /// <summary>A window committed with <paramref name="written"/> rows in ClickHouse.</summary>
+    public void WindowDone(long written)
+    {
+        Interlocked.Add(ref _rowsWritten, written);
+        Interlocked.Increment(ref _windowsDone);
+    }
+
+    /// <summary>A failed window's reads are not the run's: take them back before it is redone.</summary>
+    public void UndoWindow(long read, long rejected)
+    {
+        Interlocked.Add(ref _rowsRead, -read);
+        Interlocked.Add(ref _rowsRejected, -rejected);
+    }
+
+    /// <summary>Estimated time left, from the average time of the windows done so far.</summary>
+    public TimeSpan? Eta => WindowsDone == 0 ? null : _clock.Elapsed / WindowsDone * (windowsPlanned - WindowsDone);
+
+    private void LogProgress() =>
+        Log.Information("Progress: window {Window} ({Done}/{Planned} done), {Rows} rows read, {Rate:0} rows/s, ETA {Eta}",
+            Current, WindowsDone, windowsPlanned, RowsRead, RowsPerSecond, Eta?.ToString(@"hh\:mm\:ss") ?? "unknown");
+}
