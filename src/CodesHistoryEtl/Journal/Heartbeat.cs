@@ -21,6 +21,8 @@ public sealed class Heartbeat : IAsyncDisposable
     private readonly Func<RunProgress> _progress;
     private readonly HeartbeatTiming _timing;
     private readonly Task _loop;
+    private int _beats;
+    private volatile string? _lostReason;
 
     private Heartbeat(JournalSettings settings, long runId, Func<RunProgress> progress, HeartbeatTiming timing)
     {
@@ -39,10 +41,10 @@ public sealed class Heartbeat : IAsyncDisposable
     /// <summary>Cancelled when the heartbeat is lost; <see cref="LostReason"/> says why.</summary>
     public CancellationToken Lost => _lost.Token;
 
-    public string? LostReason { get; private set; }
+    public string? LostReason => _lostReason;
 
     /// <summary>Heartbeats written so far.</summary>
-    public int Beats { get; private set; }
+    public int Beats => Volatile.Read(ref _beats);
 
     /// <param name="timing">Null: HEARTBEAT_SEC / HEARTBEAT_TTL_MIN from the settings.</param>
     public static Heartbeat Start(JournalSettings settings, long runId, Func<RunProgress> progress, HeartbeatTiming? timing = null) =>
@@ -76,7 +78,7 @@ public sealed class Heartbeat : IAsyncDisposable
                         return;
                     }
 
-                    Beats++;
+                    Interlocked.Increment(ref _beats);
                     sinceSuccess.Restart();
                 }
                 catch (JournalException e)
@@ -123,7 +125,7 @@ public sealed class Heartbeat : IAsyncDisposable
 
     private async Task LoseAsync(string reason)
     {
-        LostReason = reason;
+        _lostReason = reason;
         Log.Error("Heartbeat of run {RunId} lost, the run stops: {Reason}", _runId, reason);
         await _lost.CancelAsync();
     }

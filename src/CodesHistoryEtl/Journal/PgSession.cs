@@ -73,11 +73,7 @@ internal sealed class PgSession : IAsyncDisposable
         }
         catch
         {
-            if (_connection.State == System.Data.ConnectionState.Open)
-            {
-                await RunAsync(operation, "ROLLBACK", [], (c, t) => c.ExecuteNonQueryAsync(t), CancellationToken.None);
-            }
-
+            await TryRollbackAsync();
             throw;
         }
 
@@ -86,6 +82,22 @@ internal sealed class PgSession : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private async Task TryRollbackAsync()
+    {
+        try
+        {
+            if (_connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The original failure is what matters; a session that cannot roll back is closed, which discards the transaction.
+        }
+    }
 
     private async Task<T> RunAsync<T>(string operation, string sql, object?[] args, Func<NpgsqlCommand, CancellationToken, Task<T>> run, CancellationToken ct)
     {

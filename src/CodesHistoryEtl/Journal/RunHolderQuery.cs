@@ -24,10 +24,19 @@ internal static class RunHolderQuery
             WHERE process_name = $1 AND status IN ('planned', 'running') AND ts_end IS NULL
             LIMIT 1
             """;
-        var runs = await session.QueryAsync(Operation, journalSql,
-            r => new RunHolder(r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), r.GetFieldValue<DateTimeOffset>(3),
-                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), null, null, null, null),
-            ct, processName);
+        List<RunHolder> runs;
+        try
+        {
+            runs = await session.QueryAsync(Operation, journalSql,
+                r => new RunHolder(r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), r.GetFieldValue<DateTimeOffset>(3),
+                    r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), null, null, null, null),
+                ct, processName);
+        }
+        catch (JournalException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            runs = []; // not migrated yet: pg_locks alone names the holder
+        }
+
         var sessions = await session.QueryAsync(Operation, LockSql,
             r => (Pid: r.GetInt32(0), Client: NullableString(r, 1), Since: r.GetFieldValue<DateTimeOffset>(2), App: NullableString(r, 3)),
             ct, processName);

@@ -57,7 +57,7 @@ public sealed class HeartbeatTests(PostgresFixture postgres)
         await using var heartbeat = Heartbeat.Start(db.Settings, runId, () => RunProgress.None, Fast with { Ttl = TimeSpan.FromMinutes(5) });
         await JournalDb.EventuallyAsync(() => Task.FromResult(heartbeat.Beats >= 1), "first heartbeat");
 
-        await db.ExecuteAsync($"UPDATE {db.Tables.Journal} SET status = 'error', ts_end = now() WHERE id = {runId}");
+        await db.CloseRunAsync(runId);
 
         await JournalDb.EventuallyAsync(() => Task.FromResult(heartbeat.Lost.IsCancellationRequested), "heartbeat lost");
         Assert.Contains($"run {runId} is no longer 'running'", heartbeat.LostReason, StringComparison.Ordinal);

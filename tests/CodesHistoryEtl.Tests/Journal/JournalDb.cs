@@ -73,6 +73,9 @@ public sealed class JournalDb
             $"INSERT INTO {Tables.Journal} (process_name, status, ts_start, details) VALUES ('{processName}', '{status}', now() - interval '{startedAgo}', " +
             (heartbeatAgo is null ? "'{}'::jsonb" : $"jsonb_build_object('heartbeat_ts', now() - interval '{heartbeatAgo}')") + ") RETURNING id");
 
+    /// <summary>Closes a run's row as another process (a sanitizer) would.</summary>
+    public Task<int> CloseRunAsync(long runId) => ExecuteAsync($"UPDATE {Tables.Journal} SET status = 'error', ts_end = now() WHERE id = {runId}");
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/>.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)
     {

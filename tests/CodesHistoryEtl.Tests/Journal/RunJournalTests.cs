@@ -53,7 +53,7 @@ public sealed class RunJournalTests(PostgresFixture postgres)
 
         var live = await db.InsertRunAsync("test_process", "running", "5 hours", "4 minutes");
         Assert.Empty(await journal.SanitizeStaleAsync(held, Ct));
-        await db.ExecuteAsync($"UPDATE {db.Tables.Journal} SET status = 'error', ts_end = now() WHERE id = {live}");
+        await db.CloseRunAsync(live);
         await db.InsertRunAsync("test_process", "planned", "29 minutes");
         Assert.Empty(await journal.SanitizeStaleAsync(held, Ct));
 
@@ -111,7 +111,7 @@ public sealed class RunJournalTests(PostgresFixture postgres)
         await using var held = await RunLock.AcquireAsync(db.Settings, Ct);
         var journal = new RunJournal(db.Settings);
         var runId = await journal.StartAsync(held, null, [], Ct);
-        await db.ExecuteAsync($"UPDATE {db.Tables.Journal} SET status = 'error', ts_end = now() WHERE id = {runId}");
+        await db.CloseRunAsync(runId);
 
         var error = await Assert.ThrowsAsync<JournalException>(() => journal.RecordWindowAsync(runId, new WindowResult(Hour, 1, 1, 0), Ct));
         Assert.Contains($"run {runId} is no longer 'running'", error.Message, StringComparison.Ordinal);

@@ -39,6 +39,18 @@ public sealed class RunLockTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Busy_before_any_migration_still_names_the_holding_session()
+    {
+        var db = await JournalDb.CreateAsync(postgres, migrate: false);
+        await using var held = await RunLock.AcquireAsync(db.Settings, Ct);
+
+        var busy = await Assert.ThrowsAsync<RunBusyException>(() => RunLock.AcquireAsync(db.Settings, Ct));
+
+        Assert.Null(busy.Holder.RunId);
+        Assert.Equal(held.BackendPid, busy.Holder.BackendPid);
+    }
+
+    [Fact]
     public async Task Crashed_holders_lock_goes_with_its_connection()
     {
         var db = await JournalDb.CreateAsync(postgres);
