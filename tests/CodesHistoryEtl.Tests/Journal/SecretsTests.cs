@@ -5,6 +5,7 @@ using CodesHistoryEtl.Tests.Support;
 
 namespace CodesHistoryEtl.Tests.Journal;
 
+[Collection(LogCaptureCollection.Name)]
 public sealed class SecretsTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -12,7 +13,7 @@ public sealed class SecretsTests(PostgresFixture postgres)
     [Fact]
     public async Task The_postgres_password_is_in_no_log_event_exception_or_journal_row()
     {
-        var logs = LogCapture.Install();
+        using var logs = LogCapture.Start();
         var db = await JournalDb.CreateAsync(postgres);
         var password = db.Password;
         Assert.True(password.Length >= 6, "the test DSN must carry a real password for this test to mean anything");

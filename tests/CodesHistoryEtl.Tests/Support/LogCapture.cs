@@ -5,26 +5,31 @@ using Serilog.Events;
 
 namespace CodesHistoryEtl.Tests.Support;
 
-/// <summary>Collects every event written to the static Serilog logger (installed once per test run), rendered with its exception.</summary>
-public sealed class LogCapture : ILogEventSink
+/// <summary>
+/// Points the static Serilog logger at a collecting sink for one test and collects every event, rendered with
+/// its properties and exception. Tests using it belong to <see cref="LogCaptureCollection"/>, which runs alone,
+/// so no other test replaces the static logger meanwhile.
+/// </summary>
+public sealed class LogCapture : ILogEventSink, IDisposable
 {
-    private static readonly Lazy<LogCapture> Instance = new(() =>
-    {
-        var sink = new LogCapture();
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
-        return sink;
-    });
-
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly ILogger _previous;
 
-    public static LogCapture Install() => Instance.Value;
+    private LogCapture()
+    {
+        _previous = Log.Logger;
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
+    }
 
-    /// <summary>Each event as its rendered message, its properties and its exception text.</summary>
     public IReadOnlyCollection<string> Events => _events;
+
+    public static LogCapture Start() => new();
 
     public void Emit(LogEvent logEvent)
     {
         var properties = string.Join(' ', logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
         _events.Enqueue($"{logEvent.Level} {logEvent.RenderMessage()} | {properties} | {logEvent.Exception}");
     }
+
+    public void Dispose() => Log.Logger = _previous;
 }
