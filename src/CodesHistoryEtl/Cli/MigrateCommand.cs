@@ -1,0 +1,33 @@
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Journal;
+using Serilog;
+
+namespace CodesHistoryEtl.Cli;
+
+/// <summary><c>etl --migrate-only</c>: applies pending migrations, prints what it applied or that nothing was pending.</summary>
+public static class MigrateCommand
+{
+    /// <returns><see cref="ExitCodes.Ok"/>, <see cref="ExitCodes.Config"/> (PG_DSN / JOURNAL_TABLE), or <see cref="ExitCodes.Failed"/> (the message names the failing script).</returns>
+    public static async Task<int> RunAsync(EtlSettings settings, TextWriter output, CancellationToken ct)
+    {
+        try
+        {
+            var journal = settings.Journal;
+            var applied = await PostgresMigrator.For(journal).MigrateAsync(ct);
+            await output.WriteLineAsync(applied.Count == 0
+                ? $"PostgreSQL {journal.Dsn.Display}: nothing pending"
+                : $"PostgreSQL {journal.Dsn.Display}: applied {string.Join(", ", applied)}");
+            return ExitCodes.Ok;
+        }
+        catch (ConfigException e)
+        {
+            Log.Error("Configuration: {Error}", e.Message);
+            return ExitCodes.Config;
+        }
+        catch (JournalException e)
+        {
+            Log.Error("Migration failed: {Error}", e.Message);
+            return ExitCodes.Failed;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace CodesHistoryEtl.Journal;
+
+/// <summary>
+/// A PostgreSQL call of the journal, lock, watermark or migrator failed. Carries the operation, the SQL and
+/// PostgreSQL's own SQLSTATE (null when the server was never reached). The message never holds the password.
+/// </summary>
+public sealed class JournalException : Exception
+{
+    public JournalException(string operation, string? sql, string? sqlState, string message, Exception? inner = null)
+        : base(Compose(operation, sql, sqlState, message), inner)
+    {
+        Operation = operation;
+        Sql = sql;
+        SqlState = sqlState;
+    }
+
+    /// <summary>What the journal was doing, e.g. "apply migration 0001_journal.sql".</summary>
+    public string Operation { get; }
+
+    public string? Sql { get; }
+
+    /// <summary>PostgreSQL's SQLSTATE (e.g. 23505 unique_violation), or null.</summary>
+    public string? SqlState { get; }
+
+    private static string Compose(string operation, string? sql, string? sqlState, string message)
+    {
+        var code = sqlState is null ? "" : $" [SQLSTATE {sqlState}]";
+        var text = $"PostgreSQL: {operation} failed{code}: {message}";
+        if (sql is not null)
+        {
+            var oneLine = string.Join(' ', sql.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+            text += ". SQL: " + (oneLine.Length > 300 ? oneLine[..300] + "..." : oneLine);
+        }
+
+        return text;
+    }
+}
