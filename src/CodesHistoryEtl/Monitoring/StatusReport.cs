@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CodesHistoryEtl.Journal;
+
+namespace CodesHistoryEtl.Monitoring;
+
+/// <summary>What <c>etl status</c> shows: the watermark and its lag, the active run with its heartbeat age, the last runs.</summary>
+public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTimeOffset? Watermark, IReadOnlyList<RunRow> Runs, TimeZoneInfo BusinessTz)
+{
+    public TimeSpan? Lag => Watermark is { } w ? Now - w : null;
+
+    public RunRow? Active => Runs.FirstOrDefault(r => r.IsActive);
+
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Process:   {ProcessName}");
+        text.AppendLine(Watermark is { } w
+            ? $"Watermark: {Business(w)} ({w.UtcDateTime:yyyy-MM-dd HH:mm} UTC), {Age(Lag!.Value)} behind now"
+            : "Watermark: none yet (the first scheduled run starts at INITIAL_SINCE)");
+        text.AppendLine(Active is { } a
+            ? $"Current:   run {a.Id} {a.Status} since {Business(a.Started)} on {a.Host} pid {a.Pid}, heartbeat " +
+              $"{(a.Heartbeat is { } h ? Age(Now - h) + " ago" : "never")}, {a.WindowsDone} windows, {a.RowsRead} rows read"
+            : "Current:   no run in progress");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"run",6}  {"status",-8} {"started",-17} {"took",9}  {"windows (business time)",-35} {"win",4} {"read",10} {"written",10} {"rejected",8}  error");
+        foreach (var run in Runs)
+        {
+            var took = run.Ended is { } end ? Age(end - run.Started) : "-";
+            var span = run.WindowSince is { } s && run.WindowUntil is { } u ? $"{Business(s)}..{Business(u)[11..]}" : "-";
+            var error = run.ErrorKind is null ? "" : $"{run.ErrorKind}: {Shorten(run.ErrorMessage)}";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{run.Id,6}  {run.Status,-8} {Business(run.Started),-17} {took,9}  {span,-35} {run.WindowsDone,4} {run.RowsRead,10} {run.RowsWritten,10} {run.RowsRejected,8}  {error}");
+        }
+
+        return text.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        process = ProcessName,
+        now = Now,
+        watermark = Watermark,
+        lag_minutes = Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : (double?)null,
+        current = Active is { } a ? new { run = a.Id, a.Status, started = a.Started, heartbeat = a.Heartbeat,
+            heartbeat_age_seconds = a.Heartbeat is { } h ? Math.Round((Now - h).TotalSeconds) : (double?)null } : null,
+        runs = Runs.Select(r => new
+        {
+            run = r.Id, status = r.Status, started = r.Started, ended = r.Ended, window_since = r.WindowSince, window_until = r.WindowUntil,
+            windows_done = r.WindowsDone, rows_read = r.RowsRead, rows_written = r.RowsWritten, rows_rejected = r.RowsRejected,
+            error_kind = r.ErrorKind, error_message = r.ErrorMessage,
+        }),
+    });
+
+    private string Business(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, BusinessTz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Age(TimeSpan span) => span.TotalDays >= 1
+        ? $"{(int)span.TotalDays}d {span.Hours}h"
+        : span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m" : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m {span.Seconds}s" : $"{(int)span.TotalSeconds}s";
+
+    private static string Shorten(string? message) => message is { Length: > 80 } ? message[..77] + "..." : message ?? "";
+}
