@@ -1,0 +1,79 @@
+using System.Globalization;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
+
+namespace CodesHistoryEtl.Monitoring;
+
+/// <summary>
+/// The rules of <c>etl health</c>, over a <see cref="StatusReport"/> and the row counts per business day:
+/// a lagging watermark, a failed last run, a stuck run, and a last complete business day with zero rows
+/// or far fewer rows than the median of the days before it.
+/// </summary>
+public sealed class HealthCheck(HealthSettings health, JournalSettings journal, TimeZoneInfo businessTz)
+{
+    /// <summary>The days whose counts <see cref="Evaluate"/> needs: the last complete business day and the ones before it.</summary>
+    public (DateOnly First, DateOnly Last) DaysToCount(DateTimeOffset now)
+    {
+        var last = BusinessTime.DayOf(now, businessTz).AddDays(-1);
+        return (last.AddDays(-health.RecentDays), last);
+    }
+
+    public IReadOnlyList<HealthProblem> Evaluate(StatusReport status, IReadOnlyDictionary<DateOnly, long> rowsPerDay)
+    {
+        var problems = new List<HealthProblem>();
+        if (status.Lag is { } lag && lag > TimeSpan.FromMinutes(health.MaxLagMin))
+        {
+            problems.Add(new("STALE_WATERMARK", $"the watermark {status.Watermark:O} is {lag.TotalMinutes:0} min behind now (limit HEALTH_MAX_LAG_MIN={health.MaxLagMin})"));
+        }
+        else if (status.Watermark is null)
+        {
+            problems.Add(new("STALE_WATERMARK", "there is no watermark: no window has been committed yet"));
+        }
+
+        var lastFinished = status.Runs.FirstOrDefault(r => !r.IsActive && r.Status != "skipped");
+        if (lastFinished is { Status: "error" } failed && failed.ErrorKind != "cancelled")
+        {
+            problems.Add(new("RUN_FAILED", $"the last run {failed.Id} failed ({failed.ErrorKind}): {failed.ErrorMessage}"));
+        }
+
+        if (status.Active is { } active)
+        {
+            var beat = active.Heartbeat ?? active.Started;
+            if (status.Now - beat > TimeSpan.FromMinutes(journal.HeartbeatTtlMin))
+            {
+                problems.Add(new("STUCK_RUN", $"run {active.Id} has not written a heartbeat for {(status.Now - beat).TotalMinutes:0} min (limit HEARTBEAT_TTL_MIN={journal.HeartbeatTtlMin})"));
+            }
+            else if (status.Now - active.Started > TimeSpan.FromHours(journal.MaxRunHours))
+            {
+                problems.Add(new("STUCK_RUN", $"run {active.Id} has been running since {active.Started:O}, longer than MAX_RUN_HOURS={journal.MaxRunHours}"));
+            }
+        }
+
+        problems.AddRange(DayProblems(status.Now, rowsPerDay));
+        return problems;
+    }
+
+    private IEnumerable<HealthProblem> DayProblems(DateTimeOffset now, IReadOnlyDictionary<DateOnly, long> rowsPerDay)
+    {
+        var (first, last) = DaysToCount(now);
+        var day = last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rows = rowsPerDay.GetValueOrDefault(last);
+        if (rows == 0)
+        {
+            yield return new("ZERO_ROWS", $"the last complete business day {day} has no rows in ClickHouse");
+            yield break;
+        }
+
+        var before = Enumerable.Range(0, health.RecentDays).Select(i => rowsPerDay.GetValueOrDefault(first.AddDays(i))).Where(n => n > 0).Order().ToList();
+        if (before.Count == 0)
+        {
+            yield break;
+        }
+
+        var median = before[before.Count / 2];
+        if (rows < median * health.MinDayRowsRatio)
+        {
+            yield return new("LOW_ROWS", $"the last complete business day {day} has {rows} rows, below {health.MinDayRowsRatio:P0} of the median {median} of the {before.Count} days before it");
+        }
+    }
+}

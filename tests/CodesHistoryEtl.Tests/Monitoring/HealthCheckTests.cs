@@ -1,0 +1,66 @@
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Journal;
+using CodesHistoryEtl.Monitoring;
+
+namespace CodesHistoryEtl.Tests.Monitoring;
+
+public sealed class HealthCheckTests
+{
+    private static readonly TimeZoneInfo Almaty = TimeZoneInfo.FindSystemTimeZoneById("Asia/Almaty");
+    private static readonly DateTimeOffset Now = new(2025, 8, 10, 6, 0, 0, TimeSpan.Zero); // 11:00 Almaty, Aug 10
+    private static readonly JournalSettings Journal = new(PostgresDsn.Parse("PG_DSN", "postgresql://u:p@h/d"),
+        SqlIdentifier.Parse("JOURNAL_TABLE", "public.inc_processing"), "p", 30, 15, HeartbeatTtlMin: 5, MaxRunHours: 6);
+
+    private static readonly HealthCheck Check = new(new HealthSettings(MaxLagMin: 180, RecentDays: 7, MinDayRowsRatio: 0.5), Journal, Almaty);
+
+    private static RunRow Run(long id, string status, DateTimeOffset started, DateTimeOffset? ended = null, DateTimeOffset? heartbeat = null, string? kind = null) =>
+        new(id, status, started, ended, null, null, 1, 10, 10, 0, heartbeat, "host", "1", kind, kind is null ? null : "boom");
+
+    private static Dictionary<DateOnly, long> Days(params long[] counts) =>
+        counts.Select((n, i) => (Day: new DateOnly(2025, 8, 9).AddDays(-i), n)).ToDictionary(x => x.Day, x => x.n);
+
+    private static IReadOnlyList<string> Codes(DateTimeOffset? watermark, IReadOnlyList<RunRow> runs, Dictionary<DateOnly, long> days) =>
+        Check.Evaluate(new StatusReport("p", Now, watermark, runs, Almaty), days).Select(p => p.Code).ToList();
+
+    [Fact]
+    public void Healthy_when_recent_watermark_ok_run_and_normal_day()
+    {
+        Assert.Empty(Codes(Now.AddMinutes(-70), [Run(2, "ok", Now.AddHours(-1), Now.AddMinutes(-55))], Days(1000, 900, 1100, 1000)));
+    }
+
+    [Fact]
+    public void Last_complete_business_day_is_yesterday_in_business_time()
+    {
+        Assert.Equal((new DateOnly(2025, 8, 2), new DateOnly(2025, 8, 9)), Check.DaysToCount(Now));
+    }
+
+    [Fact]
+    public void Lagging_watermark_and_missing_watermark_are_stale()
+    {
+        Assert.Equal(["STALE_WATERMARK"], Codes(Now.AddHours(-4), [], Days(1000, 1000)));
+        Assert.Equal(["STALE_WATERMARK"], Codes(null, [], Days(1000, 1000)));
+    }
+
+    [Fact]
+    public void Failed_last_run_is_reported_but_a_cancelled_one_is_not()
+    {
+        Assert.Equal(["RUN_FAILED"], Codes(Now.AddMinutes(-30), [Run(3, "error", Now.AddHours(-1), Now, kind: "clickhouse"), Run(2, "ok", Now.AddHours(-2), Now)], Days(5, 5)));
+        Assert.Empty(Codes(Now.AddMinutes(-30), [Run(3, "error", Now.AddHours(-1), Now, kind: "cancelled")], Days(5, 5)));
+    }
+
+    [Fact]
+    public void Run_with_dead_heartbeat_or_too_long_is_stuck()
+    {
+        Assert.Equal(["STUCK_RUN"], Codes(Now.AddMinutes(-30), [Run(4, "running", Now.AddMinutes(-20), heartbeat: Now.AddMinutes(-6))], Days(5, 5)));
+        Assert.Equal(["STUCK_RUN"], Codes(Now.AddMinutes(-30), [Run(4, "running", Now.AddHours(-7), heartbeat: Now.AddSeconds(-5))], Days(5, 5)));
+        Assert.Empty(Codes(Now.AddMinutes(-30), [Run(4, "running", Now.AddMinutes(-20), heartbeat: Now.AddSeconds(-5))], Days(5, 5)));
+    }
+
+    [Fact]
+    public void Zero_rows_and_far_fewer_rows_than_recent_days_are_reported()
+    {
+        Assert.Equal(["ZERO_ROWS"], Codes(Now.AddMinutes(-30), [], Days(0, 1000, 1000)));
+        Assert.Equal(["LOW_ROWS"], Codes(Now.AddMinutes(-30), [], Days(400, 1000, 900, 1100)));
+        Assert.Empty(Codes(Now.AddMinutes(-30), [], Days(600, 1000, 900, 1100)));
+    }
+}
