@@ -14,6 +14,18 @@ public sealed class SimFaults
     /// <summary>Delay before every frame is sent (a slow region server).</summary>
     public TimeSpan FrameLatency { get; set; }
 
+    /// <summary>How many 503 answers of the current burst are still to come.</summary>
+    public int Http503Remaining
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _http503;
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="requests"/> POSTs answer HTTP 503 with a text body (a load balancer with no backend).</summary>
     public void Http503Burst(int requests)
     {
