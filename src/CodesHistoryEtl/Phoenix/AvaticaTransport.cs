@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Phoenix.Proto;
+using Google.Protobuf;
+
+namespace CodesHistoryEtl.Phoenix;
+
+/// <summary>
+/// The one send path to the Phoenix Query Server: POST a <c>WireMessage</c>, read the reply, and turn every
+/// failure (network, timeout, HTTP status, ErrorResponse, unexpected reply) into a <see cref="PhoenixException"/>.
+/// Not thread-safe: the returned payload stays valid until the next call.
+/// </summary>
+internal sealed class AvaticaTransport : IDisposable
+{
+    private const string RequestPrefix = "org.apache.calcite.avatica.proto.Requests$";
+    private const string ResponsePrefix = "org.apache.calcite.avatica.proto.Responses$";
+    private static readonly MediaTypeHeaderValue Protobuf = new("application/octet-stream");
+
+    private readonly HttpClient _http;
+    private readonly Uri _url;
+    private byte[] _buffer = new byte[64 * 1024];
+
+    public AvaticaTransport(PhoenixSettings settings, HttpMessageHandler? handler = null)
+    {
+        _url = settings.Url;
+        handler ??= new SocketsHttpHandler
+        {
+            // Sticky load balancers pin the session with a cookie.
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(settings.TimeoutSec) };
+        if (!string.IsNullOrEmpty(settings.User))
+        {
+            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.User + ":" + settings.Password));
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
+        }
+    }
+
+    /// <summary>Where the server is, without any credentials, for messages.</summary>
+    public string Endpoint => $"{_url.Scheme}://{_url.Host}:{_url.Port}";
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the wrapped bytes of the expected response
+    /// (<c>Responses$</c> + <paramref name="responseName"/>).
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>> SendAsync(IMessage request, string responseName, string? sql, CancellationToken ct)
+    {
+        var operation = request.Descriptor.Name.Replace("Request", "", StringComparison.Ordinal);
+        var wire = new WireMessage { Name = RequestPrefix + request.Descriptor.Name, WrappedMessage = request.ToByteString() };
+        using var content = new ByteArrayContent(wire.ToByteArray());
+        content.Headers.ContentType = Protobuf;
+        int status;
+        int length;
+        try
+        {
+            using var response = await _http.PostAsync(_url, content, ct);
+            status = (int)response.StatusCode;
+            length = await ReadBodyAsync(response, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PhoenixException(operation, sql, $"cannot reach {Endpoint}: {e.Message}", null, null,
+                (int?)e.StatusCode, isTransient: true, e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new PhoenixException(operation, sql, $"no answer from {Endpoint} within {_http.Timeout.TotalSeconds:0} s (PQS_TIMEOUT_SEC)",
+                null, null, null, isTransient: true, e);
+        }
+
+        return Interpret(operation, responseName, sql, status, _buffer.AsMemory(0, length));
+    }
+
+    private ReadOnlyMemory<byte> Interpret(string operation, string responseName, string? sql, int status, ReadOnlyMemory<byte> body)
+    {
+        if (status is 502 or 503 or 504)
+        {
+            throw new PhoenixException(operation, sql, $"{Endpoint} is unavailable", null, null, status, isTransient: true);
+        }
+
+        if (status is not (200 or 500))
+        {
+            var hint = status is 401 or 403 ? "; check PQS_USER and PQS_PASSWORD" : "; check PQS_URL";
+            throw new PhoenixException(operation, sql, $"unexpected HTTP status from {Endpoint}{hint}", null, null, status, isTransient: false);
+        }
+
+        WireReply reply;
+        try
+        {
+            reply = WireReply.Parse(body.Span);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PhoenixException(operation, sql, $"the reply is not an Avatica protobuf message ({e.Message}); is PQS_URL a Phoenix Query Server with protobuf serialization?",
+                null, null, status, isTransient: false, e);
+        }
+
+        if (reply.Name == ResponsePrefix + nameof(ErrorResponse))
+        {
+            throw ErrorFrom(operation, sql, status, body[reply.PayloadStart..(reply.PayloadStart + reply.PayloadLength)]);
+        }
+
+        if (status != 200 || reply.Name != ResponsePrefix + responseName)
+        {
+            throw new PhoenixException(operation, sql, $"expected {responseName} but got '{reply.Name}'", null, null, status, isTransient: false);
+        }
+
+        return body.Slice(reply.PayloadStart, reply.PayloadLength);
+    }
+
+    private static PhoenixException ErrorFrom(string operation, string? sql, int status, ReadOnlyMemory<byte> payload)
+    {
+        var error = ErrorResponse.Parser.ParseFrom(payload.Span);
+        var code = (long)(int)error.ErrorCode;
+        var firstException = error.Exceptions.Count > 0 ? error.Exceptions[0].Split('\n', 2)[0].Trim() : "";
+        var message = error.ErrorMessage.Length > 0 ? error.ErrorMessage : firstException;
+        if (code == 1 || firstException.StartsWith("org.apache.calcite.avatica.NoSuchConnectionException", StringComparison.Ordinal))
+        {
+            return new PhoenixSessionLostException(operation, sql, $"the server does not know the connection ({message})", code);
+        }
+
+        return new PhoenixException(operation, sql, message.Length > 0 ? message : "the server reported an error without a message",
+            code, error.SqlState, status, isTransient: false);
+    }
+
+    private async Task<int> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var length = 0;
+        while (true)
+        {
+            if (length == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var read = await stream.ReadAsync(_buffer.AsMemory(length), ct);
+            if (read == 0)
+            {
+                return length;
+            }
+
+            length += read;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
+using Serilog;
+
+namespace CodesHistoryEtl.Phoenix;
+
+/// <summary>
+/// Reads one window at a time from the Phoenix Query Server over Avatica protobuf. One connection per client
+/// (a client-chosen UUID), re-opened by itself after a loss. Failures before the first row of a window that
+/// are transient (connection refused, HTTP 502-504, timeouts) or a lost session are retried with backoff
+/// (PQS_RETRIES) on a fresh connection; once rows have flowed a failure ends the window with a
+/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe.
+/// </summary>
+public sealed class PhoenixClient : IAsyncDisposable
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly FrameDecoder PlanDecoder = new(["PLAN"], [ColumnKind.String]);
+
+    private readonly PhoenixSettings _settings;
+    private readonly AvaticaTransport _transport;
+    private readonly PhoenixSession _session;
+    private readonly FrameDecoder _decoder = FrameDecoder.ForSource();
+    private readonly int[] _expectedTypeIds;
+
+    public PhoenixClient(PhoenixSettings settings, HttpMessageHandler? handler = null)
+    {
+        _settings = settings;
+        _transport = new AvaticaTransport(settings, handler);
+        _session = new PhoenixSession(_transport);
+        _expectedTypeIds = SqlTypes.ExpectedFor(settings.TsUnits, settings.TsColumn);
+    }
+
+    /// <summary>The first retry waits this long, each further one twice as long.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Opens the connection now (otherwise the first read does), so a bad PQS_URL fails early.</summary>
+    public async Task OpenAsync(CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _session.EnsureOpenAsync(ct);
+                return;
+            }
+            catch (PhoenixException e) when (attempt < _settings.Retries && e.IsTransient)
+            {
+                await BackOffAsync(e, attempt, ct);
+            }
+        }
+    }
+
+    /// <summary>The window SQL as sent, with its bounds shown (for --dry-run and logs).</summary>
+    public string DescribeWindowQuery(DateTimeOffset since, DateTimeOffset until) => WindowQuery.Build(_settings, since, until).Description;
+
+    /// <summary>
+    /// The rows of <c>[since, until)</c>, decoded in <see cref="Columns.Source"/> order, streamed frame by frame.
+    /// Throws <see cref="PhoenixSessionLostException"/> or <see cref="PhoenixException"/>; either way re-run the window.
+    /// </summary>
+    public IAsyncEnumerable<SourceRow> ReadWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
+        ReadAsync(WindowQuery.Build(_settings, since, until), _decoder, _expectedTypeIds, ct);
+
+    /// <summary>EXPLAIN of the window query (same SQL, same bounds). Logs a warning when Phoenix would scan the full table.</summary>
+    public async Task<ExplainPlan> ExplainAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        await foreach (var row in ReadAsync(WindowQuery.Build(_settings, since, until).Explain(), PlanDecoder, null, ct))
+        {
+            if (!row[0].IsNull)
+            {
+                lines.Add(row[0].Text);
+            }
+        }
+
+        var plan = new ExplainPlan(string.Join('\n', lines));
+        if (plan.IsFullScan)
+        {
+            Log.Warning("Phoenix plans a FULL SCAN of {Table} for every window (filter on {TsColumn}, not on the leading key): {Plan}",
+                _settings.Table.ToString(), _settings.TsColumn.Name, plan.Text);
+        }
+
+        return plan;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _session.ResetAsync();
+        _transport.Dispose();
+    }
+
+    private async IAsyncEnumerable<SourceRow> ReadAsync(WindowQuery query, FrameDecoder decoder, int[]? expectedTypeIds,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var cursor = await AdvanceAsync(null, query, decoder, expectedTypeIds, rowsFlowed: false, ct);
+        long rows = 0;
+        try
+        {
+            while (true)
+            {
+                foreach (var row in cursor.Rows)
+                {
+                    yield return row;
+                }
+
+                rows += cursor.Rows.Count;
+                if (cursor.Done)
+                {
+                    break;
+                }
+
+                cursor = await AdvanceAsync(cursor, query, decoder, expectedTypeIds, rows > 0, ct);
+            }
+        }
+        finally
+        {
+            if (_session.ConnectionId == cursor.ConnectionId)
+            {
+                using var timeout = new CancellationTokenSource(CloseTimeout);
+                await cursor.CloseAsync(timeout.Token);
+            }
+        }
+    }
+
+    /// <summary>Executes (cursor null) or fetches the next frame; before any row has flowed, retries on a fresh connection.</summary>
+    private async Task<ResultCursor> AdvanceAsync(ResultCursor? cursor, WindowQuery query, FrameDecoder decoder,
+        int[]? expectedTypeIds, bool rowsFlowed, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (cursor is null)
+                {
+                    var connectionId = await _session.EnsureOpenAsync(ct);
+                    return await ResultCursor.ExecuteAsync(_transport, connectionId, query, decoder, expectedTypeIds, _settings.FetchSize, ct);
+                }
+
+                await cursor.FetchAsync(ct);
+                return cursor;
+            }
+            catch (PhoenixException e) when (!rowsFlowed && attempt < _settings.Retries && (e.IsTransient || e is PhoenixSessionLostException))
+            {
+                await _session.ResetAsync();
+                cursor = null;
+                await BackOffAsync(e, attempt, ct);
+            }
+            catch (Exception e) when (e is PhoenixException or OperationCanceledException)
+            {
+                // The cursor's state on the server is unknown: the next window starts on a fresh connection.
+                await _session.ResetAsync();
+                throw;
+            }
+        }
+    }
+
+    private async Task BackOffAsync(PhoenixException e, int attempt, CancellationToken ct)
+    {
+        var delay = RetryDelay * Math.Pow(2, attempt);
+        Log.Warning("Phoenix {Operation} failed before the first row ({Error}); retry {Attempt} of {Retries} in {Delay}",
+            e.Operation, e.Detail, attempt + 1, _settings.Retries, delay);
+        await Task.Delay(delay, ct);
+    }
+}

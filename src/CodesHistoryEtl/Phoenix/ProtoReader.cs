@@ -1,0 +1,102 @@
+namespace CodesHistoryEtl.Phoenix;
+
+/// <summary>
+/// A forward-only reader of protobuf wire format over a span, for the hot path (frames) where the generated
+/// object model allocates too much. Malformed input throws <see cref="InvalidDataException"/>.
+/// </summary>
+internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
+{
+    public const int Varint = 0;
+    public const int Fixed64 = 1;
+    public const int LengthDelimited = 2;
+    public const int Fixed32 = 5;
+
+    private readonly ReadOnlySpan<byte> _buffer = buffer;
+    private int _position;
+
+    public readonly bool End => _position >= _buffer.Length;
+
+    /// <summary>Bytes read so far.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>The next tag (field number &lt;&lt; 3 | wire type).</summary>
+    public uint ReadTag()
+    {
+        var tag = ReadVarint();
+        return tag is 0 or > uint.MaxValue ? throw new InvalidDataException($"Invalid protobuf tag {tag} at byte {_position}") : (uint)tag;
+    }
+
+    public ulong ReadVarint()
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_position >= _buffer.Length)
+            {
+                throw new InvalidDataException("Truncated protobuf varint");
+            }
+
+            var b = _buffer[_position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+
+        throw new InvalidDataException("Protobuf varint longer than 10 bytes");
+    }
+
+    public bool ReadBool() => ReadVarint() != 0;
+
+    /// <summary>A sint64 (zigzag) value.</summary>
+    public long ReadSInt64() => DecodeZigZag(ReadVarint());
+
+    public ReadOnlySpan<byte> ReadLengthDelimited()
+    {
+        var length = ReadVarint();
+        if (length > (ulong)(_buffer.Length - _position))
+        {
+            throw new InvalidDataException($"Protobuf field of {length} bytes overruns its message at byte {_position}");
+        }
+
+        var slice = _buffer.Slice(_position, (int)length);
+        _position += (int)length;
+        return slice;
+    }
+
+    public void Skip(uint tag)
+    {
+        switch ((int)(tag & 7))
+        {
+            case Varint:
+                ReadVarint();
+                break;
+            case Fixed64:
+                Advance(8);
+                break;
+            case LengthDelimited:
+                ReadLengthDelimited();
+                break;
+            case Fixed32:
+                Advance(4);
+                break;
+            default:
+                throw new InvalidDataException($"Unsupported protobuf wire type {tag & 7} at byte {_position}");
+        }
+    }
+
+    public static long DecodeZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+
+    public static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
+
+    private void Advance(int count)
+    {
+        if (count > _buffer.Length - _position)
+        {
+            throw new InvalidDataException("Truncated protobuf fixed-width field");
+        }
+
+        _position += count;
+    }
+}

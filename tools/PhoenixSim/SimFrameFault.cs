@@ -1,0 +1,8 @@
+namespace PhoenixSim;
+
+internal enum SimFrameFault
+{
+    None,
+    Fail,
+    Expire,
+}
