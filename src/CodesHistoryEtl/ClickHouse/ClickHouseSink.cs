@@ -19,7 +19,10 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
     private string InsertTable => $"{Settings.Database}.{Settings.InsertTable}";
 
-    /// <summary>Test knob: rows per block the server commits (ClickHouse's max_insert_block_size).</summary>
+    /// <summary>Every window insert into this table runs under a query_id with this prefix.</summary>
+    private string InsertQueryIdPrefix => $"etl-insert-{Settings.Database}.{Settings.InsertTable}-";
+
+    /// <summary>Test knob: rows per block the server commits (max_insert_block_size and min_insert_block_size_rows).</summary>
     internal int? MaxInsertBlockSize { get; init; }
 
     /// <summary>
@@ -31,9 +34,10 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     {
         var range = RangeCondition(since, until);
         var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
+        await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
         await ClearAsync(range, ct).ConfigureAwait(false);
 
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") };
         // Exactly-once comes from the replace; block deduplication would silently drop a block identical to
         // one inserted before an ALTER DELETE on Replicated tables, so it is switched off for this insert.
         AddIfKnown(server, settings, "insert_deduplicate", "0");
@@ -46,6 +50,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         if (MaxInsertBlockSize is { } blockSize)
         {
             settings["max_insert_block_size"] = blockSize.ToString(CultureInfo.InvariantCulture);
+            settings["min_insert_block_size_rows"] = blockSize.ToString(CultureInfo.InvariantCulture);
         }
 
         var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
@@ -88,6 +93,28 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         }
 
         await WaitUntilEmptyAsync(range, sql, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An insert whose client died (killed, aborted) can still be committing the bytes the server already
+    /// received; a DELETE issued meanwhile would miss its later blocks. So wait until no earlier window
+    /// insert into this table is running on the server.
+    /// </summary>
+    private async Task WaitForEarlierInsertsAsync(CancellationToken ct)
+    {
+        var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')";
+        var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
+        while (await client.QueryLongAsync("wait for earlier inserts", sql, ct).ConfigureAwait(false) > 0)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new ClickHouseException("wait for earlier inserts", sql, null, null,
+                    $"an earlier insert into {InsertTable} is still running after {Settings.TimeoutSec} s (CH_TIMEOUT_SEC); " +
+                    $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run");
+            }
+
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct)
