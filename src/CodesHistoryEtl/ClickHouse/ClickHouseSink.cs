@@ -1,0 +1,167 @@
+using System.Globalization;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
+using Serilog;
+
+namespace CodesHistoryEtl.ClickHouse;
+
+/// <summary>
+/// Writes windows into the target table exactly once. A window is its source-time range [since, until)
+/// on <c>opd</c>; <see cref="BeginWindowAsync"/> first deletes whatever rows of that range are there
+/// (left by an earlier run, complete or broken off) and waits until none is visible through the insert
+/// table, then opens a streaming insert whose rows carry the run's load_id. See README "Exactly once".
+/// </summary>
+public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private ClickHouseSettings Settings => client.Settings;
+
+    private string InsertTable => $"{Settings.Database}.{Settings.InsertTable}";
+
+    /// <summary>Every window insert into this table runs under a query_id with this prefix.</summary>
+    private string InsertQueryIdPrefix => $"etl-insert-{Settings.Database}.{Settings.InsertTable}-";
+
+    /// <summary>Test knob: rows per block the server commits (max_insert_block_size and min_insert_block_size_rows).</summary>
+    internal int? MaxInsertBlockSize { get; init; }
+
+    /// <summary>
+    /// Clears the window, then returns the open insert. Throws <see cref="ClickHouseException"/> when the
+    /// delete fails or does not finish within CH_TIMEOUT_SEC, <see cref="ArgumentException"/> for a window
+    /// whose bounds are not whole seconds or are out of order.
+    /// </summary>
+    public async Task<WindowInsert> BeginWindowAsync(DateTimeOffset since, DateTimeOffset until, Guid loadId, CancellationToken ct)
+    {
+        var range = RangeCondition(since, until);
+        var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
+        await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
+        await ClearAsync(range, ct).ConfigureAwait(false);
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") };
+        // Exactly-once comes from the replace; block deduplication would silently drop a block identical to
+        // one inserted before an ALTER DELETE on Replicated tables, so it is switched off for this insert.
+        AddIfKnown(server, settings, "insert_deduplicate", "0");
+        AddIfKnown(server, settings, "async_insert", "0");
+        if (Settings.IsCluster)
+        {
+            AddIfKnown(server, settings, "insert_distributed_sync", "1");
+        }
+
+        if (MaxInsertBlockSize is { } blockSize)
+        {
+            settings["max_insert_block_size"] = blockSize.ToString(CultureInfo.InvariantCulture);
+            settings["min_insert_block_size_rows"] = blockSize.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
+        return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId),
+            (rows, token) => VerifyAsync(range, rows, token), ct);
+    }
+
+    /// <summary>Rows of [since, until) visible through the insert table.</summary>
+    public Task<long> CountWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
+        CountAsync(RangeCondition(since, until), ct);
+
+    private Task<long> CountAsync(string range, CancellationToken ct) =>
+        client.QueryLongAsync("count window", $"SELECT count() FROM {InsertTable} WHERE {range}", ct);
+
+    private async Task ClearAsync(string range, CancellationToken ct)
+    {
+        var before = await CountAsync(range, ct).ConfigureAwait(false);
+        if (before == 0)
+        {
+            return;
+        }
+
+        var local = $"{Settings.Database}.{Settings.Table}";
+        var sql = Settings.IsCluster
+            ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {range}"
+            : $"ALTER TABLE {local} DELETE WHERE {range}";
+        Log.Information("Window {Range}: deleting {Rows} rows left by an earlier run", range, before);
+        try
+        {
+            await client.ExecuteAsync("delete window", sql, ct).ConfigureAwait(false);
+        }
+        catch (ClickHouseException e) when (Settings.IsCluster && e.Code == ClusterNotReplicatedCode)
+        {
+            // The cluster lacks <internal_replication>true</internal_replication>: ClickHouse refuses ON CLUSTER
+            // mutations of Replicated tables. A mutation on one replica still reaches the shard's other replicas;
+            // the count below proves whether that was enough (it is not on a multi-shard cluster).
+            Log.Warning("ClickHouse refused ON CLUSTER DELETE ({Message}); deleting through this replica instead. " +
+                "Set <internal_replication>true</internal_replication> for cluster {Cluster}", e.ServerMessage, Settings.Cluster);
+            await client.ExecuteAsync("delete window", $"ALTER TABLE {local} DELETE WHERE {range}", ct).ConfigureAwait(false);
+        }
+
+        await WaitUntilEmptyAsync(range, sql, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An insert whose client died (killed, aborted) can still be committing the bytes the server already
+    /// received; a DELETE issued meanwhile would miss its later blocks. So wait until no earlier window
+    /// insert into this table is running on the server.
+    /// </summary>
+    private async Task WaitForEarlierInsertsAsync(CancellationToken ct)
+    {
+        var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')";
+        var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
+        while (await client.QueryLongAsync("wait for earlier inserts", sql, ct).ConfigureAwait(false) > 0)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new ClickHouseException("wait for earlier inserts", sql, null, null,
+                    $"an earlier insert into {InsertTable} is still running after {Settings.TimeoutSec} s (CH_TIMEOUT_SEC); " +
+                    $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run");
+            }
+
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
+        long left;
+        while ((left = await CountAsync(range, ct).ConfigureAwait(false)) > 0)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new ClickHouseException("delete window", sql, null, null,
+                    $"{left} rows of the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
+                    "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window");
+            }
+
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task VerifyAsync(string range, long written, CancellationToken ct)
+    {
+        var landed = await CountAsync(range, ct).ConfigureAwait(false);
+        if (landed != written)
+        {
+            throw new ClickHouseException("verify window", $"SELECT count() FROM {InsertTable} WHERE {range}", null, 200,
+                $"the window holds {landed} rows after inserting {written}: another writer touched it or the insert was partly dropped; re-run the window");
+        }
+    }
+
+    /// <summary>The window as a condition on opd: whole epoch seconds, so no time zone is involved.</summary>
+    internal static string RangeCondition(DateTimeOffset since, DateTimeOffset until)
+    {
+        if (until <= since || since.Ticks % TimeSpan.TicksPerSecond != 0 || until.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentException($"Window [{since:O}, {until:O}) must have whole-second bounds with since < until");
+        }
+
+        return $"opd >= toDateTime({since.ToUnixTimeSeconds()}) AND opd < toDateTime({until.ToUnixTimeSeconds()})";
+    }
+
+    private static void AddIfKnown(ServerInfo server, Dictionary<string, string> settings, string name, string value)
+    {
+        if (server.Knows(name))
+        {
+            settings[name] = value;
+        }
+    }
+
+    private const int ClusterNotReplicatedCode = 371;
+}

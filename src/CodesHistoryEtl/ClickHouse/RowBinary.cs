@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace CodesHistoryEtl.ClickHouse;
+
+/// <summary>ClickHouse RowBinary primitives: little-endian fixed widths, LEB128 lengths, UTF-8 strings.</summary>
+public static class RowBinary
+{
+    public static void WriteUInt8(IBufferWriter<byte> output, byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
+
+    public static void WriteUInt16(IBufferWriter<byte> output, ushort value)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(output.GetSpan(2), value);
+        output.Advance(2);
+    }
+
+    public static void WriteUInt32(IBufferWriter<byte> output, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
+        output.Advance(4);
+    }
+
+    public static void WriteInt64(IBufferWriter<byte> output, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), value);
+        output.Advance(8);
+    }
+
+    public static void WriteVarUInt(IBufferWriter<byte> output, ulong value)
+    {
+        var span = output.GetSpan(10);
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        output.Advance(i);
+    }
+
+    public static void WriteString(IBufferWriter<byte> output, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteVarUInt(output, (ulong)length);
+        if (length > 0)
+        {
+            Encoding.UTF8.GetBytes(value, output.GetSpan(length));
+            output.Advance(length);
+        }
+    }
+
+    /// <summary>A UUID as ClickHouse stores it: the high 64 bits, then the low 64 bits, each little-endian.</summary>
+    public static void WriteUuid(IBufferWriter<byte> output, Guid value)
+    {
+        Span<byte> bigEndian = stackalloc byte[16];
+        value.TryWriteBytes(bigEndian, bigEndian: true, out _);
+        var span = output.GetSpan(16);
+        BinaryPrimitives.WriteUInt64LittleEndian(span, BinaryPrimitives.ReadUInt64BigEndian(bigEndian));
+        BinaryPrimitives.WriteUInt64LittleEndian(span[8..], BinaryPrimitives.ReadUInt64BigEndian(bigEndian[8..]));
+        output.Advance(16);
+    }
+
+    /// <summary>A DateTime: epoch seconds as UInt32. Throws when the instant is outside 1970..2106.</summary>
+    public static void WriteDateTime(IBufferWriter<byte> output, long epochSeconds, string column) =>
+        WriteUInt32(output, epochSeconds is >= 0 and <= uint.MaxValue
+            ? (uint)epochSeconds
+            : throw new InvalidOperationException($"Column {column}: {epochSeconds} s since epoch does not fit ClickHouse DateTime (1970..2106); the transform should have rejected it"));
+}

@@ -1,0 +1,120 @@
+using CodesHistoryEtl.ClickHouse;
+using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Tests.Support;
+
+namespace CodesHistoryEtl.Tests.ClickHouse;
+
+/// <summary>Re-running a window, after success or after an insert broken off mid-stream, leaves exactly its rows.</summary>
+public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
+{
+    private static readonly DateTimeOffset Since = new(2024, 8, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Until = Since.AddHours(1);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IEnumerable<ExportRow> Window(int count, DateTimeOffset since, DateTimeOffset until)
+    {
+        var step = (until - since).TotalMilliseconds / count;
+        for (var i = 0; i < count; i++)
+        {
+            yield return TestRows.Make($"CIS{i:D8}", since.ToUnixTimeMilliseconds() + (long)(i * step), until);
+        }
+    }
+
+    private static async Task<long> WriteWindowAsync(ClickHouseSink sink, IEnumerable<ExportRow> rows, Guid loadId, DateTimeOffset since, DateTimeOffset until)
+    {
+        await using var insert = await sink.BeginWindowAsync(since, until, loadId, Ct);
+        foreach (var row in rows)
+        {
+            await insert.WriteAsync(row, Ct);
+        }
+
+        return await insert.CompleteAsync(Ct);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Rerunning_a_window_leaves_one_copy_and_spares_its_neighbours(bool cluster)
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture, cluster);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        await WriteWindowAsync(sink, Window(100, Since.AddHours(-1), Since), Guid.NewGuid(), Since.AddHours(-1), Since);
+        await WriteWindowAsync(sink, Window(100, Until, Until.AddHours(1)), Guid.NewGuid(), Until, Until.AddHours(1));
+
+        var rows = Window(1000, Since, Until).ToArray();
+        await WriteWindowAsync(sink, rows, Guid.NewGuid(), Since, Until);
+        var second = Guid.NewGuid();
+        Assert.Equal(1000, await WriteWindowAsync(sink, rows, second, Since, Until));
+
+        Assert.Equal(1000, await sink.CountWindowAsync(Since, Until, Ct));
+        Assert.Equal($"{second}\t1000\n", await fixture.QueryAsync(
+            $"SELECT toString(load_id), count() FROM {target.InsertTable} WHERE {ClickHouseSink.RangeCondition(Since, Until)} GROUP BY load_id"));
+        Assert.Equal("1200\n", await fixture.QueryAsync($"SELECT count() FROM {target.InsertTable}"));
+    }
+
+    [Fact]
+    public async Task An_insert_broken_off_mid_stream_is_replaced_by_the_rerun()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job") { MaxInsertBlockSize = 1000 };
+        var rows = Window(30_000, Since, Until).ToArray();
+
+        long partial;
+        await using (var insert = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        {
+            foreach (var row in rows)
+            {
+                await insert.WriteAsync(row, Ct);
+            }
+
+            // ClickHouse commits each block of 1000 rows as it arrives: wait until some have landed, then abandon.
+            partial = await WaitForRowsAsync(sink);
+        }
+
+        Assert.InRange(partial, 1, rows.Length - 1);
+        var afterAbort = await sink.CountWindowAsync(Since, Until, Ct);
+        Assert.InRange(afterAbort, partial, rows.Length - 1);
+
+        Assert.Equal(rows.Length, await WriteWindowAsync(sink, rows, Guid.NewGuid(), Since, Until));
+        Assert.Equal(rows.Length, await sink.CountWindowAsync(Since, Until, Ct));
+    }
+
+    [Fact]
+    public async Task Rows_a_failed_run_left_that_the_source_no_longer_has_are_removed()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        await WriteWindowAsync(sink, Window(500, Since, Until), Guid.NewGuid(), Since, Until);
+
+        var fewer = Window(300, Since, Until).ToArray();
+        await WriteWindowAsync(sink, fewer, Guid.NewGuid(), Since, Until);
+        Assert.Equal(300, await sink.CountWindowAsync(Since, Until, Ct));
+    }
+
+    [Fact]
+    public async Task A_window_without_whole_second_bounds_is_refused()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture, migrate: false);
+        using var client = new ClickHouseClient(target.Settings);
+        await Assert.ThrowsAsync<ArgumentException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(Since.AddMilliseconds(1), Until, Guid.NewGuid(), Ct));
+    }
+
+    private static async Task<long> WaitForRowsAsync(ClickHouseSink sink)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await sink.CountWindowAsync(Since, Until, Ct) is > 0 and var landed)
+            {
+                return landed;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        return 0;
+    }
+}
