@@ -77,14 +77,21 @@ public sealed class PhoenixSimulator : IAsyncDisposable
         }
 
         var reply = _endpoint.Handle(body.ToArray());
-        if (reply.IsFrame && Faults.FrameLatency > TimeSpan.Zero)
+        try
         {
-            await Task.Delay(Faults.FrameLatency, ct);
-        }
+            if (reply.IsFrame && Faults.FrameLatency > TimeSpan.Zero)
+            {
+                await Task.Delay(Faults.FrameLatency, ct);
+            }
 
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = reply.Body.Length;
-        await context.Response.Body.WriteAsync(reply.Body, ct);
+            context.Response.StatusCode = reply.Status;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = reply.Length;
+            await context.Response.Body.WriteAsync(reply.Body.AsMemory(0, reply.Length), ct);
+        }
+        finally
+        {
+            reply.Release();
+        }
     }
 }

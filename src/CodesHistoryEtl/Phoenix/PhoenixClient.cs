@@ -98,12 +98,12 @@ public sealed class PhoenixClient : IAsyncDisposable
         {
             while (true)
             {
-                foreach (var row in cursor.Rows)
+                while (cursor.TryReadRow(out var row))
                 {
+                    rows++;
                     yield return row;
                 }
 
-                rows += cursor.Rows.Count;
                 if (cursor.Done)
                 {
                     break;
