@@ -94,18 +94,18 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
     private SourceRow DecodeRow(ReadOnlySpan<byte> row)
     {
         var values = new FieldValue[_kinds.Length];
-        var reader = new ProtoReader(row);
+        var position = 0;
         var index = 0;
-        while (!reader.End)
+        while (position < row.Length)
         {
-            var tag = reader.ReadTag();
+            var tag = (uint)WireSpan.Varint(row, ref position);
             if (tag != RowValue)
             {
-                reader.Skip(tag);
+                position = WireSpan.Skip(row, position, tag);
                 continue;
             }
 
-            var value = reader.ReadLengthDelimited();
+            var value = WireSpan.LengthDelimited(row, ref position);
             if (index < values.Length)
             {
                 values[index] = ValueDecoder.Column(value, _kinds[index], _names[index], _pools[index]);

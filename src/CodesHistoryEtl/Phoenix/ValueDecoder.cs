@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Phoenix;
@@ -24,17 +25,17 @@ internal static class ValueDecoder
 
     public static FieldValue Column(ReadOnlySpan<byte> columnValue, ColumnKind kind, string name, StringPool pool)
     {
-        var reader = new ProtoReader(columnValue);
+        var position = 0;
         bool hasArray = false, hasScalar = false;
         int arrayCount = 0, valueCount = 0;
         ReadOnlySpan<byte> scalar = default, firstValue = default;
-        while (!reader.End)
+        while (position < columnValue.Length)
         {
-            var tag = reader.ReadTag();
+            var tag = Tag(columnValue, ref position);
             switch (tag)
             {
                 case ValueTag:
-                    var value = reader.ReadLengthDelimited();
+                    var value = WireSpan.LengthDelimited(columnValue, ref position);
                     if (valueCount++ == 0)
                     {
                         firstValue = value;
@@ -42,18 +43,18 @@ internal static class ValueDecoder
 
                     break;
                 case ScalarValueTag:
-                    scalar = reader.ReadLengthDelimited();
+                    scalar = WireSpan.LengthDelimited(columnValue, ref position);
                     hasScalar = true;
                     break;
                 case ArrayValueTag:
-                    reader.ReadLengthDelimited();
+                    WireSpan.LengthDelimited(columnValue, ref position);
                     arrayCount++;
                     break;
                 case HasArrayValueTag:
-                    hasArray = reader.ReadBool();
+                    hasArray = WireSpan.Varint(columnValue, ref position) != 0;
                     break;
                 default:
-                    reader.Skip(tag);
+                    position = WireSpan.Skip(columnValue, position, tag);
                     break;
             }
         }
@@ -80,34 +81,34 @@ internal static class ValueDecoder
 
     private static FieldValue Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, StringPool pool)
     {
-        var reader = new ProtoReader(typedValue);
+        var position = 0;
         int type = 0, elements = 0;
         var isNull = false;
         long number = 0;
         ReadOnlySpan<byte> text = default;
-        while (!reader.End)
+        while (position < typedValue.Length)
         {
-            var tag = reader.ReadTag();
+            var tag = Tag(typedValue, ref position);
             switch (tag)
             {
                 case StringTag:
-                    text = reader.ReadLengthDelimited();
+                    text = WireSpan.LengthDelimited(typedValue, ref position);
                     break;
                 case NumberTag:
-                    number = reader.ReadSInt64();
+                    number = ProtoReader.DecodeZigZag(WireSpan.Varint(typedValue, ref position));
                     break;
                 case TypeTag:
-                    type = (int)reader.ReadVarint();
+                    type = (int)WireSpan.Varint(typedValue, ref position);
                     break;
                 case NullTag:
-                    isNull = reader.ReadBool();
+                    isNull = WireSpan.Varint(typedValue, ref position) != 0;
                     break;
                 case ElementTag:
-                    reader.ReadLengthDelimited();
+                    WireSpan.LengthDelimited(typedValue, ref position);
                     elements++;
                     break;
                 default:
-                    reader.Skip(tag);
+                    position = WireSpan.Skip(typedValue, position, tag);
                     break;
             }
         }
@@ -126,6 +127,15 @@ internal static class ValueDecoder
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Tag(ReadOnlySpan<byte> span, scoped ref int position)
+    {
+        var tag = WireSpan.Varint(span, ref position);
+        return tag is 0 or > uint.MaxValue ? BadTag(tag) : (uint)tag;
+    }
+
+    private static uint BadTag(ulong tag) => throw new InvalidDataException($"Invalid protobuf tag {tag}");
+
     /// <summary>The text elements under <paramref name="tag"/> in <paramref name="message"/>; a NULL element stays null.</summary>
     private static string?[] Elements(ReadOnlySpan<byte> message, uint tag, int count, StringPool pool)
     {
@@ -135,56 +145,47 @@ internal static class ValueDecoder
         }
 
         var elements = new string?[count];
-        var reader = new ProtoReader(message);
+        var position = 0;
         var i = 0;
-        while (!reader.End)
+        while (position < message.Length)
         {
-            var fieldTag = reader.ReadTag();
-            if (fieldTag != tag)
+            var fieldTag = Tag(message, ref position);
+            if (fieldTag == tag)
             {
-                reader.Skip(fieldTag);
-                continue;
+                elements[i++] = Element(WireSpan.LengthDelimited(message, ref position), pool);
             }
-
-            var element = reader.ReadLengthDelimited();
-            elements[i++] = IsNull(element) ? null : pool.Get(Text(element));
+            else
+            {
+                position = WireSpan.Skip(message, position, fieldTag);
+            }
         }
 
         return elements;
     }
 
-    private static bool IsNull(ReadOnlySpan<byte> typedValue) => Field(typedValue, NullTag, out _, out var flag) && flag != 0;
-
-    private static ReadOnlySpan<byte> Text(ReadOnlySpan<byte> typedValue) => Field(typedValue, StringTag, out var text, out _) ? text : default;
-
-    /// <summary>The last occurrence of one field of a TypedValue (proto3: the last one wins).</summary>
-    private static bool Field(ReadOnlySpan<byte> typedValue, uint wanted, out ReadOnlySpan<byte> bytes, out ulong varint)
+    /// <summary>One array element: a TypedValue holding a text, or NULL (null = true).</summary>
+    private static string? Element(ReadOnlySpan<byte> typedValue, StringPool pool)
     {
-        var reader = new ProtoReader(typedValue);
-        var found = false;
-        bytes = default;
-        varint = 0;
-        while (!reader.End)
+        var position = 0;
+        var isNull = false;
+        ReadOnlySpan<byte> text = default;
+        while (position < typedValue.Length)
         {
-            var tag = reader.ReadTag();
-            if (tag == wanted)
+            var tag = Tag(typedValue, ref position);
+            switch (tag)
             {
-                found = true;
-                if ((tag & 7) == ProtoReader.LengthDelimited)
-                {
-                    bytes = reader.ReadLengthDelimited();
-                }
-                else
-                {
-                    varint = reader.ReadVarint();
-                }
-            }
-            else
-            {
-                reader.Skip(tag);
+                case StringTag:
+                    text = WireSpan.LengthDelimited(typedValue, ref position);
+                    break;
+                case NullTag:
+                    isNull = WireSpan.Varint(typedValue, ref position) != 0;
+                    break;
+                default:
+                    position = WireSpan.Skip(typedValue, position, tag);
+                    break;
             }
         }
 
-        return found;
+        return isNull ? null : pool.Get(text);
     }
 }
