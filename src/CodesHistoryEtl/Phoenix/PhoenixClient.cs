@@ -61,11 +61,15 @@ public sealed class PhoenixClient : IAsyncDisposable
     public IAsyncEnumerable<SourceRow> ReadWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
         ReadAsync(WindowQuery.Build(_settings, since, until), _decoder, _expectedTypeIds, ct);
 
-    /// <summary>EXPLAIN of the window query (same SQL, same bounds). Logs a warning when Phoenix would scan the full table.</summary>
+    /// <summary>
+    /// EXPLAIN of the window query (same SQL, bounds written as literals so no bind support is needed for EXPLAIN).
+    /// Logs a warning when Phoenix would scan the full table.
+    /// </summary>
     public async Task<ExplainPlan> ExplainAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
         var lines = new List<string>();
-        await foreach (var row in ReadAsync(WindowQuery.Build(_settings, since, until).Explain(), PlanDecoder, null, ct))
+        var query = WindowQuery.Build(_settings with { BindMode = BindMode.Literal }, since, until).Explain();
+        await foreach (var row in ReadAsync(query, PlanDecoder, null, ct))
         {
             if (!row[0].IsNull)
             {

@@ -49,10 +49,6 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
 
     public bool ReadBool() => ReadVarint() != 0;
 
-    /// <summary>A sint64 (zigzag) value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long ReadSInt64() => DecodeZigZag(ReadVarint());
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ReadLengthDelimited()
     {

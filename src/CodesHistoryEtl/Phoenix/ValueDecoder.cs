@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Phoenix;
@@ -15,12 +14,6 @@ internal static class ValueDecoder
     private const uint HasArrayValueTag = (3 << 3) | ProtoReader.Varint;
     private const uint ScalarValueTag = (4 << 3) | ProtoReader.LengthDelimited;
 
-    // TypedValue { type = 1; string_value = 3; number_value = 4 (sint64); null = 7; array_value = 8 }
-    private const uint TypeTag = (1 << 3) | ProtoReader.Varint;
-    private const uint StringTag = (3 << 3) | ProtoReader.LengthDelimited;
-    private const uint NumberTag = (4 << 3) | ProtoReader.Varint;
-    private const uint NullTag = (7 << 3) | ProtoReader.Varint;
-    private const uint ElementTag = (8 << 3) | ProtoReader.LengthDelimited;
     private const int ArrayRep = 27;
 
     public static FieldValue Column(ReadOnlySpan<byte> columnValue, ColumnKind kind, string name, StringPool pool)
@@ -31,7 +24,7 @@ internal static class ValueDecoder
         ReadOnlySpan<byte> scalar = default, firstValue = default;
         while (position < columnValue.Length)
         {
-            var tag = Tag(columnValue, ref position);
+            var tag = WireSpan.Tag(columnValue, ref position);
             switch (tag)
             {
                 case ValueTag:
@@ -81,60 +74,21 @@ internal static class ValueDecoder
 
     private static FieldValue Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, StringPool pool)
     {
-        var position = 0;
-        int type = 0, elements = 0;
-        var isNull = false;
-        long number = 0;
-        ReadOnlySpan<byte> text = default;
-        while (position < typedValue.Length)
-        {
-            var tag = Tag(typedValue, ref position);
-            switch (tag)
-            {
-                case StringTag:
-                    text = WireSpan.LengthDelimited(typedValue, ref position);
-                    break;
-                case NumberTag:
-                    number = ProtoReader.DecodeZigZag(WireSpan.Varint(typedValue, ref position));
-                    break;
-                case TypeTag:
-                    type = (int)WireSpan.Varint(typedValue, ref position);
-                    break;
-                case NullTag:
-                    isNull = WireSpan.Varint(typedValue, ref position) != 0;
-                    break;
-                case ElementTag:
-                    WireSpan.LengthDelimited(typedValue, ref position);
-                    elements++;
-                    break;
-                default:
-                    position = WireSpan.Skip(typedValue, position, tag);
-                    break;
-            }
-        }
-
-        if (isNull)
+        var value = TypedValueFields.Read(typedValue);
+        if (value.IsNull)
         {
             return FieldValue.Null;
         }
 
         return kind switch
         {
-            ColumnKind.String => FieldValue.FromText(pool.Get(text)),
-            ColumnKind.StringArray when elements > 0 || type == ArrayRep => FieldValue.FromArray(Elements(typedValue, ElementTag, elements, pool)),
+            ColumnKind.String => FieldValue.FromText(pool.Get(value.Text)),
+            ColumnKind.StringArray when value.Elements > 0 || value.Type == ArrayRep =>
+                FieldValue.FromArray(Elements(typedValue, TypedValueFields.ElementTag, value.Elements, pool)),
             ColumnKind.StringArray => throw new InvalidDataException($"Column {name} ({kind}) arrived as a scalar"),
-            _ => FieldValue.FromNumber(number),
+            _ => FieldValue.FromNumber(value.Number),
         };
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Tag(ReadOnlySpan<byte> span, scoped ref int position)
-    {
-        var tag = WireSpan.Varint(span, ref position);
-        return tag is 0 or > uint.MaxValue ? BadTag(tag) : (uint)tag;
-    }
-
-    private static uint BadTag(ulong tag) => throw new InvalidDataException($"Invalid protobuf tag {tag}");
 
     /// <summary>The text elements under <paramref name="tag"/> in <paramref name="message"/>; a NULL element stays null.</summary>
     private static string?[] Elements(ReadOnlySpan<byte> message, uint tag, int count, StringPool pool)
@@ -149,7 +103,7 @@ internal static class ValueDecoder
         var i = 0;
         while (position < message.Length)
         {
-            var fieldTag = Tag(message, ref position);
+            var fieldTag = WireSpan.Tag(message, ref position);
             if (fieldTag == tag)
             {
                 elements[i++] = Element(WireSpan.LengthDelimited(message, ref position), pool);
@@ -166,26 +120,7 @@ internal static class ValueDecoder
     /// <summary>One array element: a TypedValue holding a text, or NULL (null = true).</summary>
     private static string? Element(ReadOnlySpan<byte> typedValue, StringPool pool)
     {
-        var position = 0;
-        var isNull = false;
-        ReadOnlySpan<byte> text = default;
-        while (position < typedValue.Length)
-        {
-            var tag = Tag(typedValue, ref position);
-            switch (tag)
-            {
-                case StringTag:
-                    text = WireSpan.LengthDelimited(typedValue, ref position);
-                    break;
-                case NullTag:
-                    isNull = WireSpan.Varint(typedValue, ref position) != 0;
-                    break;
-                default:
-                    position = WireSpan.Skip(typedValue, position, tag);
-                    break;
-            }
-        }
-
-        return isNull ? null : pool.Get(text);
+        var value = TypedValueFields.Read(typedValue);
+        return value.IsNull ? null : pool.Get(value.Text);
     }
 }

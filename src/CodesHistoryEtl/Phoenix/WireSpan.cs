@@ -20,6 +20,14 @@ internal static class WireSpan
         return value;
     }
 
+    /// <summary>A field tag: never 0, never past uint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Tag(ReadOnlySpan<byte> span, scoped ref int position)
+    {
+        var tag = Varint(span, ref position);
+        return tag is 0 or > uint.MaxValue ? BadTag(tag) : (uint)tag;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> LengthDelimited(ReadOnlySpan<byte> span, scoped ref int position)
     {
@@ -48,6 +56,8 @@ internal static class WireSpan
         var value = reader.ReadVarint();
         return (value, position + reader.Position);
     }
+
+    private static uint BadTag(ulong tag) => throw new InvalidDataException($"Invalid protobuf tag {tag}");
 
     private static void Overrun(ulong length, int position) =>
         throw new InvalidDataException($"Protobuf field of {length} bytes overruns its message at byte {position}");

@@ -71,7 +71,7 @@ public sealed class PhoenixEndToEndTests
 
         Assert.True(plan.IsFullScan);
         Assert.Contains("FULL SCAN OVER TBL_JTI_TRACE_CIS_HISTORY", plan.Text, StringComparison.Ordinal);
-        Assert.Contains(sim.Simulator.RequestLog, e => e.StartsWith("PrepareRequest EXPLAIN SELECT c, t, opd", StringComparison.Ordinal));
+        Assert.Contains(sim.Simulator.RequestLog, e => e.StartsWith("PrepareAndExecuteRequest EXPLAIN SELECT c, t, opd", StringComparison.Ordinal));
     }
 
     [Fact]
