@@ -16,6 +16,7 @@ public sealed class PhoenixSimulator : IAsyncDisposable
 {
     private readonly SimEndpoint _endpoint;
     private WebApplication? _app;
+    private int _requestsWithCookie;
 
     public PhoenixSimulator(SimDataSet data, TimeProvider? time = null)
     {
@@ -29,6 +30,12 @@ public sealed class PhoenixSimulator : IAsyncDisposable
 
     /// <summary>The base URL once started, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1:0/");
+
+    /// <summary>Acts as a sticky load balancer: every reply sets a <c>SERVERID</c> cookie.</summary>
+    public bool StickyCookie { get; set; }
+
+    /// <summary>How many requests came back with the sticky cookie.</summary>
+    public int RequestsWithCookie => _requestsWithCookie;
 
     /// <summary>Request names and SQL the server has seen.</summary>
     public IReadOnlyList<string> RequestLog => _endpoint.Log;
@@ -64,6 +71,16 @@ public sealed class PhoenixSimulator : IAsyncDisposable
         {
             context.Response.StatusCode = 400;
             return;
+        }
+
+        if (context.Request.Cookies.ContainsKey("SERVERID"))
+        {
+            Interlocked.Increment(ref _requestsWithCookie);
+        }
+
+        if (StickyCookie)
+        {
+            context.Response.Cookies.Append("SERVERID", "pqs-sim-1");
         }
 
         using var body = new MemoryStream();

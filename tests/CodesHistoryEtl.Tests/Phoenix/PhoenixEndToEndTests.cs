@@ -90,6 +90,20 @@ public sealed class PhoenixEndToEndTests
     }
 
     [Fact]
+    public async Task A_sticky_load_balancer_cookie_is_sent_back_on_every_later_call()
+    {
+        await using var sim = await SimHarness.StartAsync(Fixture());
+        sim.Simulator.StickyCookie = true;
+        await using var client = sim.Client();
+
+        await SimHarness.ReadAllAsync(client, Since, Until);
+
+        // Every call after the first (OpenConnection) carries the cookie the first reply set.
+        Assert.Equal(sim.Simulator.RequestLog.Count - 1, sim.Simulator.RequestsWithCookie);
+        Assert.True(sim.Simulator.RequestsWithCookie >= 4);
+    }
+
+    [Fact]
     public async Task Bad_source_rows_are_decoded_faithfully_for_the_transformer_to_reject()
     {
         var bad = FixtureFile.Parse("""
