@@ -10,7 +10,9 @@ namespace CodesHistoryEtl.Phoenix;
 /// (a client-chosen UUID), re-opened by itself after a loss. Failures before the first row of a window that
 /// are transient (connection refused, HTTP 502-504, timeouts) or a lost session are retried with backoff
 /// (PQS_RETRIES) on a fresh connection; once rows have flowed a failure ends the window with a
-/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe.
+/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe, and
+/// one call at a time: rows are decoded from the last reply's buffer, so finish (or abandon) a window before
+/// the next call.
 /// </summary>
 public sealed class PhoenixClient : IAsyncDisposable
 {
