@@ -17,6 +17,7 @@ namespace CodesHistoryEtl.Phoenix;
 public sealed class PhoenixClient : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
     private static readonly FrameDecoder PlanDecoder = new(["PLAN"], [ColumnKind.String]);
 
     private readonly PhoenixSettings _settings;
@@ -98,6 +99,7 @@ public sealed class PhoenixClient : IAsyncDisposable
     private async IAsyncEnumerable<SourceRow> ReadAsync(WindowQuery query, FrameDecoder decoder, int[]? expectedTypeIds,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        Log.Debug("Phoenix query {Query}", query.Description);
         var cursor = await AdvanceAsync(null, query, decoder, expectedTypeIds, rowsFlowed: false, ct);
         long rows = 0;
         try
@@ -162,7 +164,7 @@ public sealed class PhoenixClient : IAsyncDisposable
 
     private async Task BackOffAsync(PhoenixException e, int attempt, CancellationToken ct)
     {
-        var delay = RetryDelay * Math.Pow(2, attempt);
+        var delay = TimeSpan.FromTicks((long)Math.Min(RetryDelay.Ticks * Math.Pow(2, attempt), MaxRetryDelay.Ticks));
         Log.Warning("Phoenix {Operation} failed before the first row ({Error}); retry {Attempt} of {Retries} in {Delay}",
             e.Operation, e.Detail, attempt + 1, _settings.Retries, delay);
         await Task.Delay(delay, ct);
