@@ -16,6 +16,7 @@ public sealed class PhoenixSimulator : IAsyncDisposable
 {
     private readonly SimEndpoint _endpoint;
     private WebApplication? _app;
+    private int _requestsWithCookie;
 
     public PhoenixSimulator(SimDataSet data, TimeProvider? time = null)
     {
@@ -29,6 +30,12 @@ public sealed class PhoenixSimulator : IAsyncDisposable
 
     /// <summary>The base URL once started, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1:0/");
+
+    /// <summary>Acts as a sticky load balancer: every reply sets a <c>SERVERID</c> cookie.</summary>
+    public bool StickyCookie { get; set; }
+
+    /// <summary>How many requests came back with the sticky cookie.</summary>
+    public int RequestsWithCookie => _requestsWithCookie;
 
     /// <summary>Request names and SQL the server has seen.</summary>
     public IReadOnlyList<string> RequestLog => _endpoint.Log;
@@ -66,6 +73,16 @@ public sealed class PhoenixSimulator : IAsyncDisposable
             return;
         }
 
+        if (context.Request.Cookies.ContainsKey("SERVERID"))
+        {
+            Interlocked.Increment(ref _requestsWithCookie);
+        }
+
+        if (StickyCookie)
+        {
+            context.Response.Cookies.Append("SERVERID", "pqs-sim-1");
+        }
+
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, ct);
         if (Faults.Take503())
@@ -77,14 +94,21 @@ public sealed class PhoenixSimulator : IAsyncDisposable
         }
 
         var reply = _endpoint.Handle(body.ToArray());
-        if (reply.IsFrame && Faults.FrameLatency > TimeSpan.Zero)
+        try
         {
-            await Task.Delay(Faults.FrameLatency, ct);
-        }
+            if (reply.IsFrame && Faults.FrameLatency > TimeSpan.Zero)
+            {
+                await Task.Delay(Faults.FrameLatency, ct);
+            }
 
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = reply.Body.Length;
-        await context.Response.Body.WriteAsync(reply.Body, ct);
+            context.Response.StatusCode = reply.Status;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = reply.Length;
+            await context.Response.Body.WriteAsync(reply.Body.AsMemory(0, reply.Length), ct);
+        }
+        finally
+        {
+            reply.Release();
+        }
     }
 }

@@ -69,8 +69,7 @@ internal static class SimCursor
             ConnectionId = statement.ConnectionId, StatementId = statement.Id, OwnStatement = true, Signature = signature,
             UpdateCount = ulong.MaxValue,
         };
-        var withFrame = WireBytes.AppendField(resultSet.ToByteArray(), 5, WireBytes.Frame(rows, 0, count, 0, done));
-        return SimReplies.Frame(nameof(ExecuteResponse), WireBytes.AppendField([], 1, withFrame));
+        return WireBytes.FrameReply(nameof(ExecuteResponse), resultSet.ToByteArray(), rows, 0, count, 0, done);
     }
 
     public static SimReply Fetch(SimStatement statement, FetchRequest request)
@@ -86,7 +85,7 @@ internal static class SimCursor
         var remaining = rows.Length - statement.Position;
         var count = size < 0 ? remaining : Math.Min(size, remaining);
         var done = size == 0 || statement.Position + count >= rows.Length;
-        var frame = WireBytes.Frame(rows, statement.Position, count, (long)request.Offset, done);
+        var reply = WireBytes.FrameReply(nameof(FetchResponse), null, rows, statement.Position, count, (long)request.Offset, done);
         statement.Position += count;
         if (done)
         {
@@ -94,7 +93,7 @@ internal static class SimCursor
             statement.Exhausted = true;
         }
 
-        return SimReplies.Frame(nameof(FetchResponse), WireBytes.AppendField([], 1, frame));
+        return reply;
     }
 
     private static long? Parameter(TypedValue value, SimOptions options)

@@ -52,6 +52,14 @@ public sealed class SimDataSet
     public IReadOnlyList<SourceRow> RowsIn(DateTimeOffset since, DateTimeOffset until) =>
         Select(since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds()).Select(i => Rows[i]).ToArray();
 
+    /// <summary>A serialized Frame of <paramref name="count"/> rows from <paramref name="start"/> (benchmarks, tests).</summary>
+    public byte[] FrameBytes(int start, int count)
+    {
+        var frame = new CodesHistoryEtl.Phoenix.Proto.Frame { Offset = (ulong)start, Done = start + count >= Rows.Count };
+        frame.Rows.AddRange(EncodedRows.Skip(start).Take(count).Select(CodesHistoryEtl.Phoenix.Proto.Row.Parser.ParseFrom));
+        return Google.Protobuf.MessageExtensions.ToByteArray(frame);
+    }
+
     /// <summary>Whether the given rows include a non-null array in the ARRAY column (Avatica's lazy component type).</summary>
     internal bool HasNonNullArray(IEnumerable<int> rowIndexes)
     {

@@ -6,9 +6,7 @@ namespace PhoenixSim;
 /// <summary>The replies a real Avatica server gives, as HTTP status + WireMessage bytes.</summary>
 internal static class SimReplies
 {
-    public static SimReply Ok(IMessage response) => new(200, WireBytes.Wire(response.Descriptor.Name, response.ToByteArray()), IsFrame: false);
-
-    public static SimReply Frame(string responseName, byte[] payload) => new(200, WireBytes.Wire(responseName, payload), IsFrame: true);
+    public static SimReply Ok(IMessage response) => new(200, WireBytes.Wire(response.Descriptor.Name, response.ToByteArray()), isFrame: false);
 
     /// <summary>A SQL error: error_code -1 (as uint32), sql_state 00000, the cause chain in error_message.</summary>
     public static SimReply SqlError(string message, string exceptionClass = "java.sql.SQLException") =>
@@ -26,6 +24,6 @@ internal static class SimReplies
             Metadata = new RpcMetadata { ServerAddress = "phoenix-sim:8765" },
         };
         error.Exceptions.Add(stack);
-        return new SimReply(500, WireBytes.Wire(nameof(ErrorResponse), error.ToByteArray()), IsFrame: false);
+        return new SimReply(500, WireBytes.Wire(nameof(ErrorResponse), error.ToByteArray()), isFrame: false);
     }
 }

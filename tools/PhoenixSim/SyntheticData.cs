@@ -14,7 +14,7 @@ public static class SyntheticData
     private const long Hour = 3_600_000;
     private const long Day = 24 * Hour;
 
-    private static readonly string[] Names =
+    internal static readonly string[] Names =
     [
         "ТОО «Ромашка»", "ИП Иванов И.И.", "Kazakh Tobacco \"Q\"", "Магазин 🛒 №1", "Comma, inc.", "Line\nbreak LLP",
         "Ærø — Ünïcödé", "東京商事", "plain",
@@ -23,6 +23,7 @@ public static class SyntheticData
     public static IReadOnlyList<SourceRow> Generate(int seed, DateOnly from, int days, int rowsPerDay)
     {
         var random = new Random(seed);
+        var catalog = new SyntheticCatalog(random);
         var rows = new List<SourceRow>(days * rowsPerDay);
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
         for (var day = 0; day < days; day++)
@@ -32,7 +33,7 @@ public static class SyntheticData
             {
                 rows.Add(i % 40 == 39 && rows.Count > 0
                     ? Duplicate(rows[^1], random)
-                    : Row(random, rows.Count, OpdFor(random, i, dayStart)));
+                    : Row(random, catalog, rows.Count, OpdFor(random, i, dayStart)));
             }
         }
 
@@ -47,21 +48,25 @@ public static class SyntheticData
         _ => dayStart + random.NextInt64(Day),
     };
 
-    private static SourceRow Row(Random r, int serial, long opd)
+    private static SourceRow Row(Random r, SyntheticCatalog catalog, int serial, long opd)
     {
         var v = new FieldValue[Columns.Source.Count];
         v[0] = FieldValue.FromText($"0104601234567890215{serial:D9}{(char)('A' + r.Next(26))}" + (r.Next(10) == 0 ? "\u001d91EE07" : ""));
         v[1] = FieldValue.FromNumber(r.Next(12));
         v[2] = FieldValue.FromNumber(opd);
         Set(v, r, "did", () => FieldValue.FromText(r.NextInt64().ToString("x16", CultureInfo.InvariantCulture)));
-        Set(v, r, "rid", () => Digits(r, 10));
-        Set(v, r, "rinn", () => Digits(r, 12));
-        Set(v, r, "rn", () => FieldValue.FromText(Names[r.Next(Names.Length)]));
-        Set(v, r, "sid", () => Digits(r, 10));
-        Set(v, r, "sinn", () => Digits(r, 12));
-        Set(v, r, "sn", () => FieldValue.FromText(Names[r.Next(Names.Length)]));
-        Set(v, r, "gt", () => Digits(r, 14));
-        Set(v, r, "prid", () => Digits(r, 8));
+        // Participants and products repeat across rows, as in the real table.
+        var (receiver, sender, product) = (catalog.Participant(), catalog.Participant(), catalog.Product());
+        Set(v, r, "rid", () => FieldValue.FromText(receiver.Id));
+        Set(v, r, "rinn", () => FieldValue.FromText(receiver.Inn));
+        Set(v, r, "rn", () => FieldValue.FromText(receiver.Name));
+        Set(v, r, "sid", () => FieldValue.FromText(sender.Id));
+        Set(v, r, "sinn", () => FieldValue.FromText(sender.Inn));
+        Set(v, r, "sn", () => FieldValue.FromText(sender.Name));
+        Set(v, r, "gt", () => FieldValue.FromText(product.Gtin));
+        Set(v, r, "prid", () => FieldValue.FromText(product.Id));
+        Set(v, r, "pn", () => FieldValue.FromText(product.Name));
+        Set(v, r, "b", () => FieldValue.FromText(product.Brand));
         foreach (var tiny in new[] { "st", "ste", "elr", "pt", "et" })
         {
             Set(v, r, tiny, () => FieldValue.FromNumber(r.Next(10)));
@@ -72,7 +77,7 @@ public static class SyntheticData
             Set(v, r, time, () => FieldValue.FromNumber(opd + r.NextInt64(-400 * Day, 400 * Day)));
         }
 
-        foreach (var text in new[] { "p", "o", "pn", "b", "pvad", "ag" })
+        foreach (var text in new[] { "p", "o", "pvad", "ag" })
         {
             Set(v, r, text, () => FieldValue.FromText(Names[r.Next(Names.Length)] + " " + r.Next(1000)));
         }
@@ -102,13 +107,4 @@ public static class SyntheticData
 
     private static void Set(FieldValue[] values, Random r, string column, Func<FieldValue> value) =>
         values[Columns.SourceOrdinalOf(column)] = r.Next(100) < 15 ? FieldValue.Null : value();
-
-    private static FieldValue Digits(Random r, int count) =>
-        FieldValue.FromText(string.Create(count, r, (span, random) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = (char)('0' + random.Next(10));
-            }
-        }));
 }

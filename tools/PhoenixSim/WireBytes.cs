@@ -1,23 +1,49 @@
+using System.Buffers;
 using Google.Protobuf;
 
 namespace PhoenixSim;
 
-/// <summary>Hand-assembled protobuf for the hot path: frames are concatenations of pre-encoded rows.</summary>
+/// <summary>
+/// Hand-assembled protobuf for the hot path: a reply carrying a frame is written in one pass into one pooled
+/// buffer (WireMessage, response, frame header, then the pre-encoded rows), so serving a row is one copy.
+/// </summary>
 internal static class WireBytes
 {
     private const int LengthDelimited = 2;
+    private const string ResponsePrefix = "org.apache.calcite.avatica.proto.Responses$";
 
-    /// <summary>Frame { offset = 1; done = 2; rows = 3 } from pre-encoded Row messages.</summary>
-    public static byte[] Frame(byte[][] rows, int start, int count, long offset, bool done)
+    /// <summary>
+    /// WireMessage { name; wrapped: FetchResponse { frame } } or, with <paramref name="resultSetPrefix"/> (a
+    /// serialized ResultSetResponse without its frame), WireMessage { name; wrapped: ExecuteResponse { results: [prefix + first_frame] } }.
+    /// </summary>
+    public static SimReply FrameReply(string responseName, byte[]? resultSetPrefix, byte[][] rows, int start, int count, long offset, bool done)
     {
-        var size = (offset != 0 ? 1 + CodedOutputStream.ComputeUInt64Size((ulong)offset) : 0) + (done ? 2 : 0);
+        var frameLength = (offset != 0 ? 1 + CodedOutputStream.ComputeUInt64Size((ulong)offset) : 0) + (done ? 2 : 0);
         for (var i = start; i < start + count; i++)
         {
-            size += 1 + CodedOutputStream.ComputeLengthSize(rows[i].Length) + rows[i].Length;
+            frameLength += Field(rows[i].Length);
         }
 
-        var buffer = new byte[size];
-        var position = 0;
+        var resultSetLength = resultSetPrefix is null ? 0 : resultSetPrefix.Length + Field(frameLength);
+        var payloadLength = resultSetPrefix is null ? Field(frameLength) : Field(resultSetLength);
+        var name = System.Text.Encoding.UTF8.GetBytes(ResponsePrefix + responseName);
+        var total = Field(name.Length) + Field(payloadLength);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var position = WriteField(buffer, 0, 1, name);
+        position = WriteHeader(buffer, position, 2, payloadLength);
+        if (resultSetPrefix is not null)
+        {
+            position = WriteHeader(buffer, position, 1, resultSetLength);
+            resultSetPrefix.CopyTo(buffer, position);
+            position += resultSetPrefix.Length;
+            position = WriteHeader(buffer, position, 5, frameLength);
+        }
+        else
+        {
+            position = WriteHeader(buffer, position, 1, frameLength);
+        }
+
         if (offset != 0)
         {
             buffer[position++] = 1 << 3;
@@ -32,41 +58,37 @@ internal static class WireBytes
 
         for (var i = start; i < start + count; i++)
         {
-            buffer[position++] = (3 << 3) | LengthDelimited;
-            position = WriteVarint(buffer, position, (ulong)rows[i].Length);
-            rows[i].CopyTo(buffer, position);
-            position += rows[i].Length;
+            position = WriteField(buffer, position, 3, rows[i]);
         }
 
-        return buffer;
+        return new SimReply(200, buffer, position, IsFrame: true, Pooled: true);
     }
 
-    /// <summary><paramref name="prefix"/> followed by field <paramref name="field"/> holding <paramref name="content"/>.</summary>
-    public static byte[] AppendField(ReadOnlySpan<byte> prefix, int field, ReadOnlySpan<byte> content)
-    {
-        var buffer = new byte[prefix.Length + 1 + CodedOutputStream.ComputeLengthSize(content.Length) + content.Length];
-        prefix.CopyTo(buffer);
-        var position = prefix.Length;
-        buffer[position++] = (byte)((field << 3) | LengthDelimited);
-        position = WriteVarint(buffer, position, (ulong)content.Length);
-        content.CopyTo(buffer.AsSpan(position));
-        return buffer;
-    }
-
-    /// <summary>WireMessage { name = 1; wrapped_message = 2 }.</summary>
+    /// <summary>WireMessage { name = 1; wrapped_message = 2 } for a small response.</summary>
     public static byte[] Wire(string responseName, ReadOnlySpan<byte> payload)
     {
-        var name = System.Text.Encoding.UTF8.GetBytes("org.apache.calcite.avatica.proto.Responses$" + responseName);
-        var buffer = new byte[2 + CodedOutputStream.ComputeLengthSize(name.Length) + name.Length
-            + CodedOutputStream.ComputeLengthSize(payload.Length) + payload.Length];
-        buffer[0] = (1 << 3) | LengthDelimited;
-        var position = WriteVarint(buffer, 1, (ulong)name.Length);
-        name.CopyTo(buffer, position);
-        position += name.Length;
-        buffer[position++] = (2 << 3) | LengthDelimited;
-        position = WriteVarint(buffer, position, (ulong)payload.Length);
+        var name = System.Text.Encoding.UTF8.GetBytes(ResponsePrefix + responseName);
+        var buffer = new byte[Field(name.Length) + Field(payload.Length)];
+        var position = WriteField(buffer, 0, 1, name);
+        position = WriteHeader(buffer, position, 2, payload.Length);
         payload.CopyTo(buffer.AsSpan(position));
         return buffer;
+    }
+
+    /// <summary>Bytes of a length-delimited field (one-byte tag) holding <paramref name="length"/> bytes.</summary>
+    private static int Field(int length) => 1 + CodedOutputStream.ComputeLengthSize(length) + length;
+
+    private static int WriteField(byte[] buffer, int position, int field, ReadOnlySpan<byte> content)
+    {
+        position = WriteHeader(buffer, position, field, content.Length);
+        content.CopyTo(buffer.AsSpan(position));
+        return position + content.Length;
+    }
+
+    private static int WriteHeader(byte[] buffer, int position, int field, int length)
+    {
+        buffer[position++] = (byte)((field << 3) | LengthDelimited);
+        return WriteVarint(buffer, position, (ulong)length);
     }
 
     private static int WriteVarint(byte[] buffer, int position, ulong value)

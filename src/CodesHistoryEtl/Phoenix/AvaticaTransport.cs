@@ -20,11 +20,13 @@ internal sealed class AvaticaTransport : IDisposable
 
     private readonly HttpClient _http;
     private readonly Uri _url;
+    private readonly TimeSpan _timeout;
     private byte[] _buffer = new byte[64 * 1024];
 
     public AvaticaTransport(PhoenixSettings settings, HttpMessageHandler? handler = null)
     {
         _url = settings.Url;
+        _timeout = TimeSpan.FromSeconds(settings.TimeoutSec);
         handler ??= new SocketsHttpHandler
         {
             // Sticky load balancers pin the session with a cookie.
@@ -32,7 +34,8 @@ internal sealed class AvaticaTransport : IDisposable
             CookieContainer = new CookieContainer(),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         };
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(settings.TimeoutSec) };
+        // The timeout covers request and body together (see SendAsync), not just the headers.
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrEmpty(settings.User))
         {
             var token = Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.User + ":" + settings.Password));
@@ -51,15 +54,18 @@ internal sealed class AvaticaTransport : IDisposable
     {
         var operation = request.Descriptor.Name.Replace("Request", "", StringComparison.Ordinal);
         var wire = new WireMessage { Name = RequestPrefix + request.Descriptor.Name, WrappedMessage = request.ToByteString() };
-        using var content = new ByteArrayContent(wire.ToByteArray());
-        content.Headers.ContentType = Protobuf;
+        using var post = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(wire.ToByteArray()) };
+        post.Content.Headers.ContentType = Protobuf;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_timeout);
         int status;
         int length;
         try
         {
-            using var response = await _http.PostAsync(_url, content, ct);
+            // Headers first, then the body straight into the reused buffer (no second copy of a large frame).
+            using var response = await _http.SendAsync(post, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             status = (int)response.StatusCode;
-            length = await ReadBodyAsync(response, ct);
+            length = await ReadBodyAsync(response, deadline.Token);
         }
         catch (HttpRequestException e)
         {
@@ -68,7 +74,7 @@ internal sealed class AvaticaTransport : IDisposable
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new PhoenixException(operation, sql, $"no answer from {Endpoint} within {_http.Timeout.TotalSeconds:0} s (PQS_TIMEOUT_SEC)",
+            throw new PhoenixException(operation, sql, $"no answer from {Endpoint} within {_timeout.TotalSeconds:0} s (PQS_TIMEOUT_SEC)",
                 null, null, null, isTransient: true, e);
         }
 
@@ -129,6 +135,11 @@ internal sealed class AvaticaTransport : IDisposable
 
     private async Task<int> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
     {
+        if (response.Content.Headers.ContentLength is { } expected && expected > _buffer.Length && expected < int.MaxValue)
+        {
+            _buffer = new byte[expected];
+        }
+
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var length = 0;
         while (true)

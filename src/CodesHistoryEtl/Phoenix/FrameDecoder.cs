@@ -1,4 +1,3 @@
-using System.Text;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Phoenix;
@@ -12,20 +11,21 @@ namespace CodesHistoryEtl.Phoenix;
 /// </summary>
 internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<ColumnKind> kinds)
 {
-    private static readonly uint FrameOffset = ProtoReader.Tag(1, ProtoReader.Varint);
-    private static readonly uint FrameDone = ProtoReader.Tag(2, ProtoReader.Varint);
-    private static readonly uint FrameRow = ProtoReader.Tag(3, ProtoReader.LengthDelimited);
-    private static readonly uint RowValue = ProtoReader.Tag(1, ProtoReader.LengthDelimited);
+    private const uint FrameOffset = (1 << 3) | ProtoReader.Varint;
+    private const uint FrameDone = (2 << 3) | ProtoReader.Varint;
+    private const uint FrameRow = (3 << 3) | ProtoReader.LengthDelimited;
+    private const uint RowValue = (1 << 3) | ProtoReader.LengthDelimited;
 
     private readonly ColumnKind[] _kinds = [.. kinds];
     private readonly string[] _names = [.. names];
+    private readonly StringPool[] _pools = kinds.Select(_ => new StringPool()).ToArray();
 
     /// <summary>The decoder for <see cref="Columns.Source"/>.</summary>
     public static FrameDecoder ForSource() =>
         new(Columns.Source.Select(c => c.Name).ToArray(), Columns.Source.Select(c => c.Kind).ToArray());
 
-    /// <summary>Appends the frame's rows to <paramref name="rows"/>.</summary>
-    public FrameInfo Decode(ReadOnlySpan<byte> frame, List<SourceRow> rows)
+    /// <summary>The frame's offset, done flag and row count, without decoding the rows.</summary>
+    public static FrameInfo Scan(ReadOnlySpan<byte> frame)
     {
         var reader = new ProtoReader(frame);
         ulong offset = 0;
@@ -34,46 +34,81 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
         while (!reader.End)
         {
             var tag = reader.ReadTag();
-            if (tag == FrameRow)
+            switch (tag)
             {
-                rows.Add(DecodeRow(reader.ReadLengthDelimited()));
-                count++;
-            }
-            else if (tag == FrameOffset)
-            {
-                offset = reader.ReadVarint();
-            }
-            else if (tag == FrameDone)
-            {
-                done = reader.ReadBool();
-            }
-            else
-            {
-                reader.Skip(tag);
+                case FrameRow:
+                    reader.ReadLengthDelimited();
+                    count++;
+                    break;
+                case FrameOffset:
+                    offset = reader.ReadVarint();
+                    break;
+                case FrameDone:
+                    done = reader.ReadBool();
+                    break;
+                default:
+                    reader.Skip(tag);
+                    break;
             }
         }
 
         return new FrameInfo((long)offset, done, count);
     }
 
-    private SourceRow DecodeRow(ReadOnlySpan<byte> row)
+    /// <summary>Decodes the next row at or after <paramref name="position"/>; false at the end of the frame.</summary>
+    public bool TryDecodeNext(ReadOnlySpan<byte> frame, ref int position, out SourceRow row)
     {
-        var values = new FieldValue[_kinds.Length];
-        var reader = new ProtoReader(row);
-        var index = 0;
+        var reader = new ProtoReader(frame[position..]);
         while (!reader.End)
         {
             var tag = reader.ReadTag();
+            if (tag == FrameRow)
+            {
+                var bytes = reader.ReadLengthDelimited();
+                position += reader.Position;
+                row = DecodeRow(bytes);
+                return true;
+            }
+
+            reader.Skip(tag);
+        }
+
+        position = frame.Length;
+        row = default;
+        return false;
+    }
+
+    /// <summary>Appends the frame's rows to <paramref name="rows"/>.</summary>
+    public FrameInfo Decode(ReadOnlySpan<byte> frame, List<SourceRow> rows)
+    {
+        var info = Scan(frame);
+        var position = 0;
+        while (TryDecodeNext(frame, ref position, out var row))
+        {
+            rows.Add(row);
+        }
+
+        return info;
+    }
+
+    private SourceRow DecodeRow(ReadOnlySpan<byte> row)
+    {
+        var values = new FieldValue[_kinds.Length];
+        var position = 0;
+        var index = 0;
+        while (position < row.Length)
+        {
+            var tag = (uint)WireSpan.Varint(row, ref position);
             if (tag != RowValue)
             {
-                reader.Skip(tag);
+                position = WireSpan.Skip(row, position, tag);
                 continue;
             }
 
-            var value = reader.ReadLengthDelimited();
+            var value = WireSpan.LengthDelimited(row, ref position);
             if (index < values.Length)
             {
-                values[index] = DecodeColumn(value, index);
+                values[index] = ValueDecoder.Column(value, _kinds[index], _names[index], _pools[index]);
             }
 
             index++;
@@ -83,78 +118,4 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             ? new SourceRow(values)
             : throw new InvalidDataException($"A row has {index} values but {values.Length} columns were selected");
     }
-
-    private FieldValue DecodeColumn(ReadOnlySpan<byte> columnValue, int index)
-    {
-        var column = ColumnValueParts.Read(columnValue);
-        var kind = _kinds[index];
-        if (column.HasArrayValue)
-        {
-            return kind == ColumnKind.StringArray
-                ? FieldValue.FromArray(ReadElements(columnValue, ColumnValueParts.ArrayValueTag, column.ArrayCount))
-                : throw Mismatch(index, "an array");
-        }
-
-        if (column.HasScalar)
-        {
-            return DecodeScalar(column.Scalar, index);
-        }
-
-        if (kind == ColumnKind.StringArray)
-        {
-            return FieldValue.FromArray(ReadElements(columnValue, ColumnValueParts.ValueTag, column.ValueCount));
-        }
-
-        return column.ValueCount == 1
-            ? DecodeScalar(column.FirstValue, index)
-            : throw new InvalidDataException($"Column {_names[index]} carries no value");
-    }
-
-    private FieldValue DecodeScalar(ReadOnlySpan<byte> typedValue, int index)
-    {
-        var value = TypedValueParts.Read(typedValue);
-        if (value.IsNull)
-        {
-            return FieldValue.Null;
-        }
-
-        return _kinds[index] switch
-        {
-            ColumnKind.String => FieldValue.FromText(Encoding.UTF8.GetString(value.Text)),
-            ColumnKind.StringArray when value.ArrayCount > 0 || value.Type == TypedValueParts.ArrayRep =>
-                FieldValue.FromArray(ReadElements(typedValue, TypedValueParts.ArrayValueTag, value.ArrayCount)),
-            ColumnKind.StringArray => throw Mismatch(index, "a scalar"),
-            _ => FieldValue.FromNumber(value.Number),
-        };
-    }
-
-    /// <summary>The text elements under <paramref name="tag"/> in <paramref name="message"/>; a NULL element stays null.</summary>
-    private static string?[] ReadElements(ReadOnlySpan<byte> message, uint tag, int count)
-    {
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var elements = new string?[count];
-        var reader = new ProtoReader(message);
-        var i = 0;
-        while (!reader.End)
-        {
-            var fieldTag = reader.ReadTag();
-            if (fieldTag != tag)
-            {
-                reader.Skip(fieldTag);
-                continue;
-            }
-
-            var element = TypedValueParts.Read(reader.ReadLengthDelimited());
-            elements[i++] = element.IsNull ? null : Encoding.UTF8.GetString(element.Text);
-        }
-
-        return elements;
-    }
-
-    private InvalidDataException Mismatch(int index, string what) =>
-        new($"Column {_names[index]} ({_kinds[index]}) arrived as {what}");
 }

@@ -10,11 +10,14 @@ namespace CodesHistoryEtl.Phoenix;
 /// (a client-chosen UUID), re-opened by itself after a loss. Failures before the first row of a window that
 /// are transient (connection refused, HTTP 502-504, timeouts) or a lost session are retried with backoff
 /// (PQS_RETRIES) on a fresh connection; once rows have flowed a failure ends the window with a
-/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe.
+/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe, and
+/// one call at a time: rows are decoded from the last reply's buffer, so finish (or abandon) a window before
+/// the next call.
 /// </summary>
 public sealed class PhoenixClient : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
     private static readonly FrameDecoder PlanDecoder = new(["PLAN"], [ColumnKind.String]);
 
     private readonly PhoenixSettings _settings;
@@ -61,11 +64,15 @@ public sealed class PhoenixClient : IAsyncDisposable
     public IAsyncEnumerable<SourceRow> ReadWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
         ReadAsync(WindowQuery.Build(_settings, since, until), _decoder, _expectedTypeIds, ct);
 
-    /// <summary>EXPLAIN of the window query (same SQL, same bounds). Logs a warning when Phoenix would scan the full table.</summary>
+    /// <summary>
+    /// EXPLAIN of the window query (same SQL, bounds written as literals so no bind support is needed for EXPLAIN).
+    /// Logs a warning when Phoenix would scan the full table.
+    /// </summary>
     public async Task<ExplainPlan> ExplainAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
         var lines = new List<string>();
-        await foreach (var row in ReadAsync(WindowQuery.Build(_settings, since, until).Explain(), PlanDecoder, null, ct))
+        var query = WindowQuery.Build(_settings with { BindMode = BindMode.Literal }, since, until).Explain();
+        await foreach (var row in ReadAsync(query, PlanDecoder, null, ct))
         {
             if (!row[0].IsNull)
             {
@@ -92,18 +99,19 @@ public sealed class PhoenixClient : IAsyncDisposable
     private async IAsyncEnumerable<SourceRow> ReadAsync(WindowQuery query, FrameDecoder decoder, int[]? expectedTypeIds,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        Log.Debug("Phoenix query {Query}", query.Description);
         var cursor = await AdvanceAsync(null, query, decoder, expectedTypeIds, rowsFlowed: false, ct);
         long rows = 0;
         try
         {
             while (true)
             {
-                foreach (var row in cursor.Rows)
+                while (cursor.TryReadRow(out var row))
                 {
+                    rows++;
                     yield return row;
                 }
 
-                rows += cursor.Rows.Count;
                 if (cursor.Done)
                 {
                     break;
@@ -156,7 +164,7 @@ public sealed class PhoenixClient : IAsyncDisposable
 
     private async Task BackOffAsync(PhoenixException e, int attempt, CancellationToken ct)
     {
-        var delay = RetryDelay * Math.Pow(2, attempt);
+        var delay = TimeSpan.FromTicks((long)Math.Min(RetryDelay.Ticks * Math.Pow(2, attempt), MaxRetryDelay.Ticks));
         Log.Warning("Phoenix {Operation} failed before the first row ({Error}); retry {Attempt} of {Retries} in {Delay}",
             e.Operation, e.Detail, attempt + 1, _settings.Retries, delay);
         await Task.Delay(delay, ct);

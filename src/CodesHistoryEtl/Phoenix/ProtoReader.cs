@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
@@ -20,44 +23,39 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
     public readonly int Position => _position;
 
     /// <summary>The next tag (field number &lt;&lt; 3 | wire type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadTag()
     {
         var tag = ReadVarint();
-        return tag is 0 or > uint.MaxValue ? throw new InvalidDataException($"Invalid protobuf tag {tag} at byte {_position}") : (uint)tag;
-    }
-
-    public ulong ReadVarint()
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
+        if (tag is 0 or > uint.MaxValue)
         {
-            if (_position >= _buffer.Length)
-            {
-                throw new InvalidDataException("Truncated protobuf varint");
-            }
-
-            var b = _buffer[_position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
+            Fail($"Invalid protobuf tag {tag} at byte {_position}");
         }
 
-        throw new InvalidDataException("Protobuf varint longer than 10 bytes");
+        return (uint)tag;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadVarint()
+    {
+        // Tags, lengths under 128 and small numbers are one byte: the common case.
+        if ((uint)_position < (uint)_buffer.Length && _buffer[_position] < 0x80)
+        {
+            return _buffer[_position++];
+        }
+
+        return ReadVarintSlow();
     }
 
     public bool ReadBool() => ReadVarint() != 0;
 
-    /// <summary>A sint64 (zigzag) value.</summary>
-    public long ReadSInt64() => DecodeZigZag(ReadVarint());
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ReadLengthDelimited()
     {
         var length = ReadVarint();
         if (length > (ulong)(_buffer.Length - _position))
         {
-            throw new InvalidDataException($"Protobuf field of {length} bytes overruns its message at byte {_position}");
+            Fail($"Protobuf field of {length} bytes overruns its message at byte {_position}");
         }
 
         var slice = _buffer.Slice(_position, (int)length);
@@ -82,7 +80,8 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
                 Advance(4);
                 break;
             default:
-                throw new InvalidDataException($"Unsupported protobuf wire type {tag & 7} at byte {_position}");
+                Fail($"Unsupported protobuf wire type {tag & 7} at byte {_position}");
+                break;
         }
     }
 
@@ -90,13 +89,38 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
 
     public static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
 
+    private ulong ReadVarintSlow()
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_position >= _buffer.Length)
+            {
+                Fail("Truncated protobuf varint");
+            }
+
+            var b = _buffer[_position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+
+        Fail("Protobuf varint longer than 10 bytes");
+        return 0;
+    }
+
     private void Advance(int count)
     {
         if (count > _buffer.Length - _position)
         {
-            throw new InvalidDataException("Truncated protobuf fixed-width field");
+            Fail("Truncated protobuf fixed-width field");
         }
 
         _position += count;
     }
+
+    [DoesNotReturn]
+    private static void Fail(string message) => throw new InvalidDataException(message);
 }

@@ -15,6 +15,9 @@ internal sealed class ResultCursor
     private readonly FrameDecoder _decoder;
     private readonly int _fetchSize;
     private long _offset;
+    private ReadOnlyMemory<byte> _frame;
+    private int _position;
+    private long _decoded;
 
     private ResultCursor(AvaticaTransport transport, string connectionId, uint statementId, WindowQuery query, FrameDecoder decoder, int fetchSize)
     {
@@ -29,9 +32,6 @@ internal sealed class ResultCursor
     public string ConnectionId { get; }
 
     public uint StatementId { get; }
-
-    /// <summary>The rows of the current frame (replaced by each fetch).</summary>
-    public List<SourceRow> Rows { get; } = [];
 
     public bool Done { get; private set; }
 
@@ -68,13 +68,35 @@ internal sealed class ResultCursor
         }
 
         var cursor = new ResultCursor(transport, connectionId, statementId, query, decoder, fetchSize);
-        cursor.ReadFirst(reply.Span, operation, prepared, expectedTypeIds);
+        cursor.ReadFirst(reply, operation, prepared, expectedTypeIds);
         return cursor;
+    }
+
+    /// <summary>
+    /// Decodes the next row of the current frame (a view of the transport's buffer, valid until the next call),
+    /// so rows die young and a frame is never held decoded.
+    /// </summary>
+    public bool TryReadRow(out SourceRow row)
+    {
+        try
+        {
+            if (_decoder.TryDecodeNext(_frame.Span, ref _position, out row))
+            {
+                _decoded++;
+                return true;
+            }
+
+            return false;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PhoenixException("Fetch", _query.Sql, $"malformed row {_decoded}: {e.Message}", e);
+        }
     }
 
     public async Task FetchAsync(CancellationToken ct)
     {
-        Rows.Clear();
+        _frame = default;
         if (Done)
         {
             return;
@@ -91,7 +113,12 @@ internal sealed class ResultCursor
                 $"statement {StatementId} is gone on the server after {_offset} rows (missing_statement={parts.MissingStatement}, missing_results={parts.MissingResults})");
         }
 
-        Decode("Fetch", parts.HasFrame ? parts.Frame : throw new PhoenixException("Fetch", _query.Sql, "the reply has no frame"));
+        if (!parts.HasFrame)
+        {
+            throw new PhoenixException("Fetch", _query.Sql, "the reply has no frame");
+        }
+
+        Accept("Fetch", reply, parts.Frame);
     }
 
     /// <summary>Closes the statement on the server, best effort: it expires there anyway.</summary>
@@ -108,9 +135,9 @@ internal sealed class ResultCursor
         }
     }
 
-    private void ReadFirst(ReadOnlySpan<byte> reply, string operation, Signature? prepared, IReadOnlyList<int>? expectedTypeIds)
+    private void ReadFirst(ReadOnlyMemory<byte> reply, string operation, Signature? prepared, IReadOnlyList<int>? expectedTypeIds)
     {
-        var parts = ResultParts.ReadExecute(reply);
+        var parts = ResultParts.ReadExecute(reply.Span);
         if (parts.MissingStatement)
         {
             throw new PhoenixSessionLostException(operation, _query.Sql, $"statement {StatementId} is unknown to the server (missing_statement)");
@@ -129,16 +156,17 @@ internal sealed class ResultCursor
 
         if (parts.HasFrame)
         {
-            Decode(operation, parts.Frame);
+            Accept(operation, reply, parts.Frame);
         }
     }
 
-    private void Decode(string operation, ReadOnlySpan<byte> frame)
+    /// <summary>Takes <paramref name="frame"/> (a slice of <paramref name="reply"/>) as the current frame after checking its offset.</summary>
+    private void Accept(string operation, ReadOnlyMemory<byte> reply, ReadOnlySpan<byte> frame)
     {
         FrameInfo info;
         try
         {
-            info = _decoder.Decode(frame, Rows);
+            info = FrameDecoder.Scan(frame);
         }
         catch (InvalidDataException e)
         {
@@ -150,6 +178,9 @@ internal sealed class ResultCursor
             throw new PhoenixException(operation, _query.Sql, $"the frame starts at row {info.Offset} but {_offset} rows were read; rows would be lost or repeated");
         }
 
+        var start = reply.Span.Overlaps(frame, out var elementOffset) ? elementOffset : throw new InvalidOperationException("frame outside reply");
+        _frame = reply.Slice(start, frame.Length);
+        _position = 0;
         _offset += info.Rows;
         Done = info.Done;
     }

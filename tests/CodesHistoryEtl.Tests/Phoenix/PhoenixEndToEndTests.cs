@@ -61,6 +61,29 @@ public sealed class PhoenixEndToEndTests
         Assert.Equal((int)Math.Ceiling((expected.Count - 100) / 250.0), sim.Simulator.RequestLog.Count(e => e is "FetchRequest"));
     }
 
+    [Theory]
+    [InlineData(TimeUnits.Timestamp, BindMode.Param)]
+    [InlineData(TimeUnits.Millis, BindMode.Literal)]
+    public async Task Adjacent_windows_read_every_row_exactly_once(TimeUnits units, BindMode bind)
+    {
+        var day = SyntheticData.Generate(seed: 11, new DateOnly(2025, 8, 1), days: 1, rowsPerDay: 1500);
+        await using var sim = await SimHarness.StartAsync(day, units, bind, fetchSize: 40);
+        await using var client = sim.Client();
+
+        var read = new List<SourceRow>();
+        for (var hour = 0; hour < 24; hour++)
+        {
+            read.AddRange(await SimHarness.ReadAllAsync(client, Since.AddHours(hour), Since.AddHours(hour + 1)));
+        }
+
+        // The generator puts rows exactly on hour bounds and 1 ms before them: each lands in one window only.
+        Assert.Contains(day, r => r[Columns.TimeOrdinal].Number % 3_600_000 == 0);
+        Assert.Equal(day.Count, read.Count);
+        Assert.Equal(
+            day.Select(r => (r[Columns.COrdinal].Text, r[Columns.TOrdinal].Number, r[Columns.TimeOrdinal].Number)).Order(),
+            read.Select(r => (r[Columns.COrdinal].Text, r[Columns.TOrdinal].Number, r[Columns.TimeOrdinal].Number)).Order());
+    }
+
     [Fact]
     public async Task Explain_reports_a_full_scan_on_the_non_key_time_column()
     {
@@ -71,7 +94,7 @@ public sealed class PhoenixEndToEndTests
 
         Assert.True(plan.IsFullScan);
         Assert.Contains("FULL SCAN OVER TBL_JTI_TRACE_CIS_HISTORY", plan.Text, StringComparison.Ordinal);
-        Assert.Contains(sim.Simulator.RequestLog, e => e.StartsWith("PrepareRequest EXPLAIN SELECT c, t, opd", StringComparison.Ordinal));
+        Assert.Contains(sim.Simulator.RequestLog, e => e.StartsWith("PrepareAndExecuteRequest EXPLAIN SELECT c, t, opd", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -90,23 +113,40 @@ public sealed class PhoenixEndToEndTests
     }
 
     [Fact]
+    public async Task A_sticky_load_balancer_cookie_is_sent_back_on_every_later_call()
+    {
+        await using var sim = await SimHarness.StartAsync(Fixture());
+        sim.Simulator.StickyCookie = true;
+        await using var client = sim.Client();
+
+        await SimHarness.ReadAllAsync(client, Since, Until);
+
+        // Every call after the first (OpenConnection) carries the cookie the first reply set.
+        Assert.Equal(sim.Simulator.RequestLog.Count - 1, sim.Simulator.RequestsWithCookie);
+        Assert.True(sim.Simulator.RequestsWithCookie >= 4);
+    }
+
+    [Fact]
     public async Task Bad_source_rows_are_decoded_faithfully_for_the_transformer_to_reject()
     {
         var bad = FixtureFile.Parse("""
             {"c":null,"t":1,"opd":"2025-08-01T00:10:00Z"}
             {"c":"x","t":null,"opd":"2025-08-01T00:11:00Z","st":-5,"pg":-1}
             {"c":"y","t":300,"opd":"2025-08-01T00:12:00Z","ch":[null]}
+            {"c":"z\ud800","t":1,"opd":"2025-08-01T00:13:00Z"}
             """);
         await using var sim = await SimHarness.StartAsync(bad, bind: BindMode.Literal);
         await using var client = sim.Client();
 
         var rows = await SimHarness.ReadAllAsync(client, Since, Until);
 
-        SimHarness.AssertSameRows(bad, rows);
+        SimHarness.AssertSameRows(bad.Take(3).ToArray(), rows.Take(3).ToArray());
         Assert.True(rows[0][Columns.COrdinal].IsNull);
         Assert.True(rows[1][Columns.TOrdinal].IsNull);
         Assert.Equal(-5, rows[1][Columns.SourceOrdinalOf("st")].Number);
         Assert.Equal(300, rows[2][Columns.TOrdinal].Number);
         Assert.Equal(FieldValue.FromArray([null]), rows[2][Columns.SourceOrdinalOf("ch")]);
+        Assert.Equal("z\ud800", bad[3][Columns.COrdinal].Text);
+        Assert.Equal("z\ufffd", rows[3][Columns.COrdinal].Text);
     }
 }

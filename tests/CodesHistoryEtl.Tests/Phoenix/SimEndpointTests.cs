@@ -103,5 +103,5 @@ public sealed class SimEndpointTests
         Name = "org.apache.calcite.avatica.proto.Requests$" + request.Descriptor.Name, WrappedMessage = request.ToByteString(),
     }.ToByteArray());
 
-    private static ByteString Unwrap(SimReply reply) => WireMessage.Parser.ParseFrom(reply.Body).WrappedMessage;
+    private static ByteString Unwrap(SimReply reply) => WireMessage.Parser.ParseFrom(reply.Bytes).WrappedMessage;
 }
