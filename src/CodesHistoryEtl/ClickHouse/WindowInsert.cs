@@ -17,7 +17,7 @@ public sealed class WindowInsert : IAsyncDisposable
     /// <summary>Bytes in flight at which <see cref="WriteAsync"/> waits for the socket.</summary>
     public const int PauseBytes = 1024 * 1024;
 
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, useSynchronizationContext: false));
+    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, minimumSegmentSize: ChunkBytes, useSynchronizationContext: false));
     private readonly CancellationTokenSource _timer = new();
     private readonly RowEncoder _encoder;
     private readonly TimeSpan _answerTimeout;
