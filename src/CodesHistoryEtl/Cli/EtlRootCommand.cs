@@ -19,6 +19,7 @@ public static class EtlRootCommand
             "78 bad configuration, 130 cancelled (SIGINT/SIGTERM).");
         root.Options.Add(CommandContext.EnvOption);
         root.Options.Add(MigrateOnly);
+        root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.SetAction(async (parse, ct) =>
         {

@@ -17,12 +17,23 @@ public static class MigrateCommand
             await output.WriteLineAsync(applied.Count == 0
                 ? $"PostgreSQL {journal.Dsn.Display}: nothing pending"
                 : $"PostgreSQL {journal.Dsn.Display}: applied {string.Join(", ", applied)}");
+            using var clickHouse = new ClickHouse.ClickHouseClient(settings.ClickHouse);
+            var context = ClickHouse.MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id);
+            var chApplied = await new ClickHouse.ClickHouseMigrator(clickHouse, context).MigrateAsync(ct);
+            await output.WriteLineAsync(chApplied.Count == 0
+                ? $"ClickHouse {clickHouse.Endpoint}: nothing pending"
+                : $"ClickHouse {clickHouse.Endpoint}: applied {string.Join(", ", chApplied)}");
             return ExitCodes.Ok;
         }
         catch (ConfigException e)
         {
             Log.Error("Configuration: {Error}", e.Message);
             return ExitCodes.Config;
+        }
+        catch (ClickHouse.ClickHouseException e)
+        {
+            Log.Error("ClickHouse migration failed: {Error}", e.Message);
+            return ExitCodes.Failed;
         }
         catch (JournalException e)
         {

@@ -4,7 +4,7 @@ using CodesHistoryEtl.Tests.Support;
 
 namespace CodesHistoryEtl.Tests.Journal;
 
-public sealed class MigrateCommandTests(PostgresFixture postgres)
+public sealed class MigrateCommandTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -12,15 +12,24 @@ public sealed class MigrateCommandTests(PostgresFixture postgres)
     public async Task Migrate_only_prints_what_it_applied_then_that_nothing_is_pending()
     {
         var dsn = await postgres.CreateDatabaseAsync();
-        var settings = EtlSettings.Load(new Dictionary<string, string> { ["PG_DSN"] = dsn, ["JOURNAL_TABLE"] = "ops.journal" });
+        clickHouse.Require();
+        var settings = EtlSettings.Load(new Dictionary<string, string>
+        {
+            ["PG_DSN"] = dsn, ["JOURNAL_TABLE"] = "ops.journal", ["CH_URL"] = clickHouse.Url.ToString(), ["CH_USER"] = clickHouse.User,
+            ["CH_PASSWORD"] = clickHouse.Password, ["CH_DATABASE"] = "t_" + Guid.NewGuid().ToString("N")[..16],
+        });
         using var first = new StringWriter();
         using var second = new StringWriter();
 
         Assert.Equal(ExitCodes.Ok, await MigrateCommand.RunAsync(settings, first, Ct));
         Assert.Equal(ExitCodes.Ok, await MigrateCommand.RunAsync(settings, second, Ct));
 
-        Assert.EndsWith(": applied 0001_journal.sql", first.ToString().Trim(), StringComparison.Ordinal);
-        Assert.EndsWith(": nothing pending", second.ToString().Trim(), StringComparison.Ordinal);
+        var firstLines = first.ToString().Trim().Split('\n');
+        var secondLines = second.ToString().Trim().Split('\n');
+        Assert.EndsWith(": applied 0001_journal.sql", firstLines[0], StringComparison.Ordinal);
+        Assert.EndsWith(": nothing pending", secondLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("ClickHouse ", firstLines[1], StringComparison.Ordinal);
+        Assert.EndsWith(": nothing pending", secondLines[1], StringComparison.Ordinal);
         Assert.DoesNotContain(new Uri(dsn).UserInfo.Split(':')[1], first.ToString(), StringComparison.Ordinal);
     }
 

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Journal;
+using CodesHistoryEtl.Monitoring;
+using Serilog;
+using Serilog.Context;
+
+namespace CodesHistoryEtl.Cli;
+
+/// <summary><c>etl run</c>: one run over explicit windows or from the watermark (what the timer calls).</summary>
+public static class RunCommand
+{
+    public static Command Build()
+    {
+        var command = new Command("run", "Export windows from Phoenix to CSV and ClickHouse. Without --since/--until: from the watermark " +
+                                         "(minus LOOKBACK_MIN) to now - SAFETY_LAG_MIN, at most MAX_WINDOWS_PER_RUN windows");
+        RunOptions.AddTo(command);
+        command.SetAction((parse, ct) => CommandContext.RunAsync(parse, settings => ExecuteAsync(parse, settings, ct)));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(ParseResult parse, EtlSettings settings, CancellationToken ct)
+    {
+        var request = RunOptions.Read(parse, settings, "run");
+        if (request.DryRun)
+        {
+            var windows = request.ExplicitWindows ?? await DryRunWindowsAsync(settings, request, ct);
+            await DryRun.ExecuteAsync(settings, windows, Console.Out, ct);
+            return ExitCodes.Ok;
+        }
+
+        var runId = Guid.NewGuid();
+        using var _ = LogContext.PushProperty("RunId", $"run {runId.ToString("N")[..8]} ");
+        try
+        {
+            var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, parse.Tokens.Select(t => t.Value).ToList(), ct);
+            await AlertOnFailureAsync(settings, runId, outcome);
+            return outcome.Status == "ok" ? ExitCodes.Ok : outcome.ErrorKind == "cancelled" ? ExitCodes.Cancelled : ExitCodes.Failed;
+        }
+        catch (RunBusyException e)
+        {
+            Log.Warning("{Message}", e.Message);
+            return ExitCodes.Busy;
+        }
+        catch (JournalException e)
+        {
+            Log.Error("PostgreSQL journal failed: {Error}", e.Message);
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>A scheduled dry run reads the watermark (if the schema exists) but changes nothing.</summary>
+    private static async Task<IReadOnlyList<Window>> DryRunWindowsAsync(EtlSettings settings, RunRequest request, CancellationToken ct)
+    {
+        var watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
+        var initial = settings.Window.InitialSince is { } text ? BusinessTime.TryParseInstant(text, settings.Window.BusinessTz) : null;
+        return RunRange.FromWatermark(request.Planner, watermark, initial, DateTimeOffset.UtcNow,
+            TimeSpan.FromMinutes(settings.Window.SafetyLagMin), TimeSpan.FromMinutes(settings.Window.LookbackMin), settings.Window.MaxWindowsPerRun);
+    }
+
+    private static async Task AlertOnFailureAsync(EtlSettings settings, Guid runId, RunOutcome outcome)
+    {
+        if (outcome.Status == "ok" || outcome.ErrorKind == "cancelled")
+        {
+            return;
+        }
+
+        var alert = new Alert(Alert.Critical, settings.ProcessName, outcome.ErrorKind == "rejects" ? "REJECTS" : "RUN_FAILED",
+            outcome.ErrorMessage ?? "the run failed",
+            new Dictionary<string, string> { ["run_id"] = runId.ToString(), ["error_kind"] = outcome.ErrorKind ?? "", ["host"] = Environment.MachineName });
+        await AlertDelivery.DeliverAsync(settings, alert, CancellationToken.None);
+    }
+}

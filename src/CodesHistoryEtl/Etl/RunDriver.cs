@@ -1,0 +1,174 @@
+using CodesHistoryEtl.ClickHouse;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Csv;
+using CodesHistoryEtl.Journal;
+using CodesHistoryEtl.Phoenix;
+using Serilog;
+
+namespace CodesHistoryEtl.Etl;
+
+/// <summary>
+/// <c>etl run</c> from start to end: ensure both schemas, take the run lock, sanitize stale journal rows,
+/// plan the windows, journal the run with a heartbeat, run each window (<see cref="WindowRunner"/>),
+/// move the watermark after each committed window, and close the journal, the run registry and the
+/// alert with the outcome. Throws <see cref="RunBusyException"/> when another run holds the lock.
+/// </summary>
+public sealed class RunDriver(EtlSettings settings, Guid runId)
+{
+    private readonly JournalSettings _journal = settings.Journal;
+
+    public async Task<RunOutcome> ExecuteAsync(RunRequest request, IReadOnlyList<string> arguments, CancellationToken ct)
+    {
+        var phoenixSettings = settings.Phoenix; // a missing PQS_URL fails before anything is touched
+        await PostgresMigrator.For(_journal).MigrateAsync(ct);
+        using var clickHouse = new ClickHouseClient(settings.ClickHouse);
+        await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(ct);
+
+        await using var runLock = await RunLock.AcquireAsync(_journal, ct);
+        var journal = new RunJournal(_journal);
+        await journal.SanitizeStaleAsync(runLock, ct);
+        DeleteLeftoverTemporaries();
+
+        var watermarks = new WatermarkStore(_journal);
+        var watermark = await watermarks.GetAsync(settings.ProcessName, ct);
+        var windows = request.ExplicitWindows ?? PlanScheduled(request.Planner, watermark);
+        var requested = windows.Count == 0 ? null : new Window(windows[0].Since, windows[^1].Until);
+        var journalId = await journal.StartAsync(runLock, requested, arguments, ct);
+        var counters = new RunCounters(windows.Count, TimeSpan.FromSeconds(settings.Window.ProgressSec));
+        var started = DateTimeOffset.UtcNow;
+        var outcome = RunOutcome.Failed("internal", "the run ended without an outcome");
+        try
+        {
+            await using var heartbeat = Heartbeat.Start(_journal, journalId,
+                () => new RunProgress(counters.Current, counters.WindowsDone, counters.RowsRead, counters.RowsWritten, counters.RowsRejected));
+            using var runToken = CancellationTokenSource.CreateLinkedTokenSource(ct, heartbeat.Lost);
+            var sink = new ClickHouseSink(clickHouse, settings.ProcessName);
+            outcome = await RunWindowsAsync(windows, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, heartbeat, runToken.Token, ct);
+        }
+        finally
+        {
+            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await journal.FinishAsync(journalId, outcome, closing.Token);
+            await new RunRegistry(clickHouse).RecordRunAsync(RunSummary(started, requested, counters, outcome), closing.Token);
+        }
+
+        return outcome;
+    }
+
+    private async Task<RunOutcome> RunWindowsAsync(IReadOnlyList<Window> windows, DateTimeOffset? watermark, RunJournal journal, long journalId,
+        WatermarkStore watermarks, RunCounters counters, PhoenixSettings phoenixSettings, ClickHouseSink sink, Heartbeat heartbeat,
+        CancellationToken runToken, CancellationToken signal)
+    {
+        if (windows.Count == 0)
+        {
+            Log.Information("Nothing to do: the watermark {Watermark:O} is already at now - SAFETY_LAG_MIN", watermark);
+            return RunOutcome.Ok;
+        }
+
+        Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count, windows[0].Since,
+            windows[^1].Until, windows[0].Length.TotalMinutes);
+        await using var phoenix = new PhoenixClient(phoenixSettings);
+        var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters);
+        try
+        {
+            foreach (var window in windows)
+            {
+                var result = await RunWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
+                counters.WindowDone(result.RowsWritten);
+                watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
+                await journal.RecordWindowAsync(journalId, result, runToken);
+                Log.Information("Window {Window} committed: {Read} rows read, {Written} written, {Rejected} rejected",
+                    window, result.RowsRead, result.RowsWritten, result.RowsRejected);
+            }
+        }
+        catch (OperationCanceledException) when (signal.IsCancellationRequested)
+        {
+            Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", counters.Current, watermark);
+            return RunOutcome.Cancelled;
+        }
+        catch (OperationCanceledException) when (heartbeat.Lost.IsCancellationRequested)
+        {
+            return Fail("heartbeat_lost", heartbeat.LostReason ?? "the journal heartbeat could not be written", counters, watermark);
+        }
+        catch (Exception e) when (FailureKind(e) is { } kind)
+        {
+            return Fail(kind, e.Message, counters, watermark);
+        }
+
+        LogSummary(counters);
+        return counters.RowsRejected > settings.Window.MaxRejects
+            ? Fail("rejects", $"{counters.RowsRejected} rejected rows exceed MAX_REJECTS={settings.Window.MaxRejects}; see the *.rejects.jsonl files in {settings.Export.Dir}",
+                counters, watermark)
+            : RunOutcome.Ok;
+    }
+
+    /// <summary>A lost Phoenix session (or a transient error) mid-window re-runs that window from its start.</summary>
+    private static async Task<WindowResult> RunWithRetriesAsync(WindowRunner runner, Window window, int retries, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await runner.RunAsync(window, ct);
+            }
+            catch (PhoenixException e) when (attempt < retries && (e is PhoenixSessionLostException || e.IsTransient))
+            {
+                Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running it from its start", window, attempt + 1, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The watermark moves to a committed window's end, only where the windows are contiguous with it (no gaps).</summary>
+    private async Task<DateTimeOffset?> AdvanceWatermarkAsync(WatermarkStore watermarks, DateTimeOffset? watermark, Window window, CancellationToken ct)
+    {
+        if (watermark is { } current && window.Since > current)
+        {
+            Log.Warning("Watermark stays at {Watermark:O}: window {Window} is not contiguous with it (run the gap first)", current, window);
+            return watermark;
+        }
+
+        return await watermarks.AdvanceAsync(settings.ProcessName, window.Until, ct);
+    }
+
+    private IReadOnlyList<Window> PlanScheduled(WindowPlanner planner, DateTimeOffset? watermark)
+    {
+        var initial = settings.Window.InitialSince is { } text ? BusinessTime.TryParseInstant(text, settings.Window.BusinessTz) : null;
+        return RunRange.FromWatermark(planner, watermark, initial, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(settings.Window.SafetyLagMin),
+            TimeSpan.FromMinutes(settings.Window.LookbackMin), settings.Window.MaxWindowsPerRun);
+    }
+
+    private void DeleteLeftoverTemporaries()
+    {
+        foreach (var file in ExportFileNames.LeftoverTemporaries(settings.Export))
+        {
+            Log.Warning("Deleting {File}, left by a run that did not finish", file);
+            File.Delete(file);
+        }
+    }
+
+    private static string? FailureKind(Exception e) => e switch
+    {
+        PhoenixException => "phoenix",
+        ClickHouseException => "clickhouse",
+        JournalException => "journal",
+        IOException or UnauthorizedAccessException => "export",
+        _ => null,
+    };
+
+    private static RunOutcome Fail(string kind, string message, RunCounters counters, DateTimeOffset? watermark)
+    {
+        Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
+            kind, counters.Current, message, watermark);
+        LogSummary(counters);
+        return RunOutcome.Failed(kind, message);
+    }
+
+    private static void LogSummary(RunCounters c) =>
+        Log.Information("Summary: {Done}/{Planned} windows, {Read} rows read, {Written} written, {Rejected} rejected in {Elapsed}, {Rate:0} rows/s",
+            c.WindowsDone, c.WindowsPlanned, c.RowsRead, c.RowsWritten, c.RowsRejected, c.Elapsed.ToString(@"hh\:mm\:ss\.f"), c.RowsPerSecond);
+
+    private EtlRunRecord RunSummary(DateTimeOffset started, Window? requested, RunCounters counters, RunOutcome outcome) =>
+        new(settings.ProcessName, runId, started, DateTimeOffset.UtcNow, outcome.ErrorKind == "cancelled" ? "cancelled" : outcome.Status,
+            counters.RowsRead, counters.RowsWritten, outcome.ErrorMessage, requested?.Since, requested?.Until, Environment.MachineName,
+            typeof(RunDriver).Assembly.GetName().Version?.ToString() ?? "unknown");
+}
