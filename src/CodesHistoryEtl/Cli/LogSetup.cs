@@ -8,11 +8,11 @@ namespace CodesHistoryEtl.Cli;
 /// <summary>
 /// The logger every command uses: LOG_LEVEL, LOG_FORMAT=text|json (one JSON object per line for
 /// journald/Loki), optional LOG_FILE rotated daily. Logs go to stderr; stdout is for command output.
-/// Every line carries the run id once a run has one (property RunId, pushed by the run).
+/// Every line carries the run id once a run has one (property Run, pushed by the run).
 /// </summary>
 public static class LogSetup
 {
-    private const string TextTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {RunId}{Message:lj}{NewLine}{Exception}";
+    private const string TextTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Run}{Message:lj}{NewLine}{Exception}";
 
     public static void Configure(LoggingSettings settings)
     {

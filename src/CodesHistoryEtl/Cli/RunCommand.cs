@@ -31,7 +31,7 @@ public static class RunCommand
         }
 
         var runId = Guid.NewGuid();
-        using var _ = LogContext.PushProperty("RunId", $"run {runId.ToString("N")[..8]} ");
+        using var _ = LogContext.PushProperty("Run", $"run {runId.ToString("N")[..8]} ");
         try
         {
             var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, parse.Tokens.Select(t => t.Value).ToList(), ct);

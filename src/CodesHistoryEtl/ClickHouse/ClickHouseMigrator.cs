@@ -29,7 +29,7 @@ public sealed class ClickHouseMigrator(ClickHouseClient client, MigrationContext
         var done = new List<string>();
         foreach (var script in MigrationScript.LoadEmbedded())
         {
-            if (applied.TryGetValue(script.Name, out var checksum))
+            if (applied.TryGetValue(Key(script), out var checksum))
             {
                 if (checksum != script.Checksum)
                 {
@@ -91,12 +91,15 @@ public sealed class ClickHouseMigrator(ClickHouseClient client, MigrationContext
             .ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
     }
 
+    /// <summary>Records are per target table: a second CH_DATABASE/CH_TABLE on the same server gets its own schema.</summary>
+    private string Key(MigrationScript script) => $"{context.Database}.{context.Table}/{script.Name}";
+
     private Task RecordAsync(MigrationScript script, ServerVersion version, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var mode = context.IsCluster ? "cluster" : "single";
         return client.QueryAsync("record migration " + script.Name,
             $"INSERT INTO {Journal} (name, checksum, applied_at, server_version, mode) " +
-            $"SELECT '{script.Name}', '{script.Checksum}', toDateTime({now}), '{version}', '{mode}'", null, ct);
+            $"SELECT '{Key(script)}', '{script.Checksum}', toDateTime({now}), '{version}', '{mode}'", null, ct);
     }
 }

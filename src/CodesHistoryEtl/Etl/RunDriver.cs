@@ -21,7 +21,8 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
     {
         var phoenixSettings = settings.Phoenix; // a missing PQS_URL fails before anything is touched
         await PostgresMigrator.For(_journal).MigrateAsync(ct);
-        using var clickHouse = new ClickHouseClient(settings.ClickHouse);
+        // plain bodies: on loopback and LAN gzip costs more CPU than it saves (bench/clickhouse-insert.sh)
+        using var clickHouse = new ClickHouseClient(settings.ClickHouse, gzipInserts: false);
         await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(ct);
 
         await using var runLock = await RunLock.AcquireAsync(_journal, ct);
