@@ -4,8 +4,9 @@ using System.Text;
 namespace CodesHistoryEtl.Tests.Support;
 
 /// <summary>
-/// The real <c>etl</c> exe (etl.dll beside the tests) as a child process with its own environment:
-/// for exit codes, signals, kill -9 and two runs racing for the lock.
+/// The real <c>etl</c> exe as a child process with its own environment: for exit codes, signals, kill -9
+/// and runs racing for the lock. It runs from the exe's own build output (same configuration as the
+/// tests), with its own deps.json: the copy beside the tests lacks assemblies the exe loads.
 /// </summary>
 public sealed class EtlProcess : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class EtlProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "etl.dll"));
+        start.ArgumentList.Add(EtlDll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -46,6 +47,10 @@ public sealed class EtlProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>src/CodesHistoryEtl/bin/&lt;configuration&gt;/&lt;tfm&gt;/etl.dll, matching the tests' own bin folder.</summary>
+    public static string EtlDll { get; } = Path.Combine(TestServers.RepoRoot, "src", "CodesHistoryEtl",
+        Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."), AppContext.BaseDirectory), "etl.dll");
 
     public int Pid => _process.Id;
 
