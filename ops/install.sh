@@ -3,7 +3,7 @@
 #   - publishes a self-contained single-file `etl` into /opt/codes-history-etl
 #   - creates the system user `etl`, /var/lib/codes-history-etl (export dir), /var/log/codes-history-etl
 #   - installs /etc/codes-history-etl/etl.env from .env.example once (never overwrites your settings)
-#   - installs the systemd units and enables the timer (unless --no-enable)
+#   - installs the systemd units and enables the run and health timers (unless --no-enable)
 # Options: --prefix DIR (default /opt/codes-history-etl), --no-enable, --no-systemd
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,7 +25,7 @@ dotnet publish "$ROOT/src/CodesHistoryEtl" -c Release -r linux-x64 --self-contai
   -p:PublishSingleFile=true -p:DebugType=none -o "$PREFIX" -v q -nologo
 mkdir -p "$PREFIX/docs" && cp "$ROOT/docs/RUNBOOK.md" "$ROOT/README.md" "$PREFIX/docs/" 2>/dev/null || true
 
-id etl >/dev/null 2>&1 || useradd --system --home-dir /var/lib/codes-history-etl --shell /usr/sbin/nologin etl
+id etl >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/codes-history-etl --shell /usr/sbin/nologin etl
 install -d -o etl -g etl -m 0750 /var/lib/codes-history-etl /var/log/codes-history-etl
 install -d -m 0755 /etc/codes-history-etl
 if [[ ! -f /etc/codes-history-etl/etl.env ]]; then
@@ -44,7 +44,7 @@ if ((SYSTEMD)); then
   done
   if [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
-    ((ENABLE)) && systemctl enable --now codes-history-etl.timer
+    if ((ENABLE)); then systemctl enable --now codes-history-etl.timer codes-history-etl-health.timer; fi
   else
     echo "install: systemd is not running here: units copied, not enabled"
   fi
