@@ -21,8 +21,13 @@ done
 [[ $(id -u) == 0 ]] || { echo "install: run as root" >&2; exit 1; }
 
 echo "install: publishing etl to $PREFIX"
+build=$(mktemp -d)
+trap 'rm -rf "$build"' EXIT
 dotnet publish "$ROOT/src/CodesHistoryEtl" -c Release -r linux-x64 --self-contained \
-  -p:PublishSingleFile=true -p:DebugType=none -o "$PREFIX" -v q -nologo
+  -p:PublishSingleFile=true -p:DebugType=none -o "$build" -v q -nologo
+# install(1) replaces the file (new inode): safe while a scheduled run is executing the old one
+install -d -m 0755 "$PREFIX"
+install -m 0755 "$build/etl" "$PREFIX/etl"
 mkdir -p "$PREFIX/docs" && cp "$ROOT/docs/RUNBOOK.md" "$ROOT/README.md" "$PREFIX/docs/" 2>/dev/null || true
 
 id etl >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/codes-history-etl --shell /usr/sbin/nologin etl

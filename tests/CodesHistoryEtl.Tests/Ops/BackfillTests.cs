@@ -71,6 +71,39 @@ public sealed partial class BackfillTests(PostgresFixture postgres, ClickHouseFi
         Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Backfill_stopped_by_SIGTERM_is_cancelled_and_the_same_command_finishes_it()
+    {
+        var day = Pipeline.Hours("2025-08-01", "2025-08-02");
+        string[] args = ["backfill", "--since", "2025-08-01", "--until", "2025-08-02"];
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(8, new DateOnly(2025, 7, 31), 3, 240));
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(150);
+        using (var first = pipeline.Start(args))
+        {
+            while (WindowCommitted().Count(first.Stderr) < 5)
+            {
+                Assert.DoesNotContain("Summary:", first.Stderr, StringComparison.Ordinal);
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            first.Signal(15);
+            Assert.Equal(ExitCodes.Cancelled, await first.WaitAsync());
+        }
+
+        var stopped = (await pipeline.RunsAsync())[0];
+        Assert.Equal(("error", "cancelled"), (stopped.Status, stopped.ErrorKind));
+        var done = (await CommittedAsync(pipeline)).Count;
+        Assert.Equal(done, stopped.WindowsDone);
+        Assert.Equal(day[done - 1].Until, await pipeline.WatermarkAsync());
+
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
+        var resumed = await pipeline.RunAsync(args);
+        Assert.True(resumed.ExitCode == ExitCodes.Ok, resumed.Stderr);
+        Assert.Contains($"Backfill day 2025-08-01: {24 - done} window(s) to do, {done} skipped", resumed.Stderr, StringComparison.Ordinal);
+        await pipeline.AssertParityAsync(day);
+        Assert.Equal(day[^1].Until, await pipeline.WatermarkAsync());
+    }
+
     [Fact]
     public async Task Windows_committed_with_another_step_count_as_committed_and_the_watermark_never_moves_back()
     {
