@@ -3,7 +3,7 @@
 #   - publishes a self-contained single-file `etl` into /opt/codes-history-etl
 #   - creates the system user `etl`, /var/lib/codes-history-etl (export dir), /var/log/codes-history-etl
 #   - installs /etc/codes-history-etl/etl.env from .env.example once (never overwrites your settings)
-#   - installs the systemd units and enables the timer (unless --no-enable)
+#   - installs the systemd units and enables the run and health timers (unless --no-enable)
 # Options: --prefix DIR (default /opt/codes-history-etl), --no-enable, --no-systemd
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,11 +21,16 @@ done
 [[ $(id -u) == 0 ]] || { echo "install: run as root" >&2; exit 1; }
 
 echo "install: publishing etl to $PREFIX"
+build=$(mktemp -d)
+trap 'rm -rf "$build"' EXIT
 dotnet publish "$ROOT/src/CodesHistoryEtl" -c Release -r linux-x64 --self-contained \
-  -p:PublishSingleFile=true -p:DebugType=none -o "$PREFIX" -v q -nologo
+  -p:PublishSingleFile=true -p:DebugType=none -o "$build" -v q -nologo
+# install(1) replaces the file (new inode): safe while a scheduled run is executing the old one
+install -d -m 0755 "$PREFIX"
+install -m 0755 "$build/etl" "$PREFIX/etl"
 mkdir -p "$PREFIX/docs" && cp "$ROOT/docs/RUNBOOK.md" "$ROOT/README.md" "$PREFIX/docs/" 2>/dev/null || true
 
-id etl >/dev/null 2>&1 || useradd --system --home-dir /var/lib/codes-history-etl --shell /usr/sbin/nologin etl
+id etl >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/codes-history-etl --shell /usr/sbin/nologin etl
 install -d -o etl -g etl -m 0750 /var/lib/codes-history-etl /var/log/codes-history-etl
 install -d -m 0755 /etc/codes-history-etl
 if [[ ! -f /etc/codes-history-etl/etl.env ]]; then
@@ -44,7 +49,7 @@ if ((SYSTEMD)); then
   done
   if [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
-    ((ENABLE)) && systemctl enable --now codes-history-etl.timer
+    if ((ENABLE)); then systemctl enable --now codes-history-etl.timer codes-history-etl-health.timer; fi
   else
     echo "install: systemd is not running here: units copied, not enabled"
   fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # systemd-analyze verify on ops/systemd/*, with the installed exe path pointed at a stand-in so the
 # check runs on a machine where the ETL is not installed (CI). Exits non-zero on any finding.
+# Usage: ops/verify-units.sh [DIR]   (default: ops/systemd)
 set -euo pipefail
-src=$(cd "$(dirname "${BASH_SOURCE[0]}")/systemd" && pwd)
+src=$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/systemd}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#!/bin/sh\nexit 0\n' >"$tmp/etl" && chmod +x "$tmp/etl"

@@ -20,7 +20,9 @@ public static class EtlRootCommand
         root.Options.Add(CommandContext.EnvOption);
         root.Options.Add(MigrateOnly);
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(BackfillCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(HealthCommand.Build());
         root.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(MigrateOnly))

@@ -30,11 +30,17 @@ public static class RunCommand
             return ExitCodes.Ok;
         }
 
+        return await ExecuteRequestAsync(settings, request, parse.Tokens.Select(t => t.Value).ToList(), ct);
+    }
+
+    /// <summary>Runs <paramref name="request"/> through <see cref="RunDriver"/> (lock, journal, windows, watermark), alerts on failure, returns the exit code.</summary>
+    public static async Task<int> ExecuteRequestAsync(EtlSettings settings, RunRequest request, IReadOnlyList<string> arguments, CancellationToken ct)
+    {
         var runId = Guid.NewGuid();
         using var _ = LogContext.PushProperty("Run", $"run {runId.ToString("N")[..8]} ");
         try
         {
-            var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, parse.Tokens.Select(t => t.Value).ToList(), ct);
+            var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, arguments, ct);
             await AlertOnFailureAsync(settings, runId, outcome);
             return outcome.Status == "ok" ? ExitCodes.Ok : outcome.ErrorKind == "cancelled" ? ExitCodes.Cancelled : ExitCodes.Failed;
         }

@@ -33,9 +33,12 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         var watermarks = new WatermarkStore(_journal);
         var watermark = await watermarks.GetAsync(settings.ProcessName, ct);
         var windows = request.ExplicitWindows ?? PlanScheduled(request.Planner, watermark);
+        var skipped = request.Backfill == BackfillMode.None
+            ? new HashSet<Window>()
+            : await BackfillPlan.SkippedAsync(_journal, windows, request.Backfill, settings.Window.BusinessTz, ct);
         var requested = windows.Count == 0 ? null : new Window(windows[0].Since, windows[^1].Until);
         var journalId = await journal.StartAsync(runLock, requested, arguments, ct);
-        var counters = new RunCounters(windows.Count, TimeSpan.FromSeconds(settings.Window.ProgressSec));
+        var counters = new RunCounters(windows.Count - skipped.Count, TimeSpan.FromSeconds(settings.Window.ProgressSec));
         var started = DateTimeOffset.UtcNow;
         var outcome = RunOutcome.Failed("internal", "the run ended without an outcome");
         try
@@ -44,7 +47,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
                 () => new RunProgress(counters.Current, counters.WindowsDone, counters.RowsRead, counters.RowsWritten, counters.RowsRejected));
             using var runToken = CancellationTokenSource.CreateLinkedTokenSource(ct, heartbeat.Lost);
             var sink = new ClickHouseSink(clickHouse, settings.ProcessName);
-            outcome = await RunWindowsAsync(windows, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, heartbeat, runToken.Token, ct);
+            outcome = await RunWindowsAsync(windows, skipped, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, heartbeat, runToken.Token, ct);
         }
         finally
         {
@@ -56,7 +59,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         return outcome;
     }
 
-    private async Task<RunOutcome> RunWindowsAsync(IReadOnlyList<Window> windows, DateTimeOffset? watermark, RunJournal journal, long journalId,
+    private async Task<RunOutcome> RunWindowsAsync(IReadOnlyList<Window> windows, IReadOnlySet<Window> skipped, DateTimeOffset? watermark, RunJournal journal, long journalId,
         WatermarkStore watermarks, RunCounters counters, PhoenixSettings phoenixSettings, ClickHouseSink sink, Heartbeat heartbeat,
         CancellationToken runToken, CancellationToken signal)
     {
@@ -66,7 +69,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             return RunOutcome.Ok;
         }
 
-        Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count, windows[0].Since,
+        Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
             windows[^1].Until, windows[0].Length.TotalMinutes);
         await using var phoenix = new PhoenixClient(phoenixSettings);
         var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters);
@@ -74,6 +77,15 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         {
             foreach (var window in windows)
             {
+                if (skipped.Contains(window))
+                {
+                    // already committed: the watermark may still move over it where it is contiguous
+                    watermark = watermark is { } w && (window.Since > w || window.Until <= w)
+                        ? watermark
+                        : await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
+                    continue;
+                }
+
                 var result = await RunWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
                 counters.WindowDone(result.RowsWritten);
                 watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);

@@ -5,7 +5,8 @@ namespace CodesHistoryEtl.Journal;
 
 /// <summary>
 /// The PostgreSQL objects derived from JOURNAL_TABLE (<c>schema.name</c>; no schema means <c>public</c>):
-/// the journal itself, <c>schema.name_watermark</c>, <c>schema.name_migrations</c> and the partial unique
+/// the journal itself, <c>schema.name_watermark</c>, <c>schema.name_committed</c> (committed windows),
+/// <c>schema.name_migrations</c> and the partial unique
 /// index <c>name_one_active</c>. Deriving every name from the journal keeps two JOURNAL_TABLEs in one schema
 /// fully apart. Migration scripts name them only through placeholders, replaced by the quoted identifiers.
 /// </summary>
@@ -22,12 +23,14 @@ public sealed partial class JournalTables
         Journal = Qualify(schema, name);
         Watermark = Qualify(schema, name + "_watermark");
         Migrations = Qualify(schema, name + "_migrations");
+        Committed = Qualify(schema, name + "_committed");
         _placeholders = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["schema"] = Schema,
             ["journal"] = Journal,
             ["watermark"] = Watermark,
             ["migrations"] = Migrations,
+            ["committed"] = Committed,
             ["journal_active_index"] = Quote(name + "_one_active"),
         };
     }
@@ -41,6 +44,9 @@ public sealed partial class JournalTables
     public string Watermark { get; }
 
     public string Migrations { get; }
+
+    /// <summary>The windows each run committed, e.g. <c>"public"."inc_processing_committed"</c> (what backfill skips).</summary>
+    public string Committed { get; }
 
     public static JournalTables For(SqlIdentifier journalTable) =>
         journalTable.Name.Length <= MaxNameLength

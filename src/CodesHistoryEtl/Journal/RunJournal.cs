@@ -60,16 +60,25 @@ public sealed class RunJournal(JournalSettings settings)
         return ids[0];
     }
 
-    /// <summary>Adds one committed window's counts and remembers it as details.last_window.</summary>
+    /// <summary>
+    /// Adds one committed window's counts, remembers it as details.last_window and records it in the committed
+    /// windows table, in one statement (so a window is counted in the journal exactly when backfill sees it as done).
+    /// </summary>
     /// <exception cref="JournalException">The row is no longer running (another process sanitized it): stop the run.</exception>
     public async Task RecordWindowAsync(long runId, WindowResult result, CancellationToken ct)
     {
         var sql = $"""
-            UPDATE {_tables.Journal}
-            SET windows_done = windows_done + 1, rows_read = rows_read + $2, rows_written = rows_written + $3,
-                rows_rejected = rows_rejected + $4,
-                details = details || jsonb_build_object('last_window', jsonb_build_object('since', $5::timestamptz, 'until', $6::timestamptz))
-            WHERE id = $1 AND status = 'running' AND ts_end IS NULL
+            WITH run AS (
+                UPDATE {_tables.Journal}
+                SET windows_done = windows_done + 1, rows_read = rows_read + $2, rows_written = rows_written + $3,
+                    rows_rejected = rows_rejected + $4,
+                    details = details || jsonb_build_object('last_window', jsonb_build_object('since', $5::timestamptz, 'until', $6::timestamptz))
+                WHERE id = $1 AND status = 'running' AND ts_end IS NULL
+                RETURNING id, process_name)
+            INSERT INTO {_tables.Committed} AS c (process_name, window_since, window_until, run_id, rows_written)
+            SELECT process_name, $5, $6, id, $3 FROM run
+            ON CONFLICT (process_name, window_since, window_until) DO UPDATE
+            SET run_id = EXCLUDED.run_id, rows_written = EXCLUDED.rows_written, committed_at = now()
             """;
         await using var session = await OpenAsync("record window", ct);
         var updated = await session.ExecuteAsync("record window", sql, ct, runId, result.RowsRead, result.RowsWritten, result.RowsRejected,

@@ -18,7 +18,11 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
         return (last.AddDays(-health.RecentDays), last);
     }
 
-    public IReadOnlyList<HealthProblem> Evaluate(StatusReport status, IReadOnlyDictionary<DateOnly, long> rowsPerDay)
+    public IReadOnlyList<HealthProblem> Evaluate(StatusReport status, IReadOnlyDictionary<DateOnly, long> rowsPerDay) =>
+        [.. RunProblems(status), .. DayProblems(status.Now, rowsPerDay)];
+
+    /// <summary>The journal's problems: a lagging or missing watermark, a failed last run, a stuck run.</summary>
+    public IReadOnlyList<HealthProblem> RunProblems(StatusReport status)
     {
         var problems = new List<HealthProblem>();
         if (status.Lag is { } lag && lag > TimeSpan.FromMinutes(health.MaxLagMin))
@@ -49,11 +53,11 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
             }
         }
 
-        problems.AddRange(DayProblems(status.Now, rowsPerDay));
         return problems;
     }
 
-    private IEnumerable<HealthProblem> DayProblems(DateTimeOffset now, IReadOnlyDictionary<DateOnly, long> rowsPerDay)
+    /// <summary>The last complete business day's problems: zero rows, or far fewer than the median of the days before it.</summary>
+    public IEnumerable<HealthProblem> DayProblems(DateTimeOffset now, IReadOnlyDictionary<DateOnly, long> rowsPerDay)
     {
         var (first, last) = DaysToCount(now);
         var day = last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -26,7 +26,7 @@ public sealed class MigrateCommandTests(PostgresFixture postgres, ClickHouseFixt
 
         var firstLines = first.ToString().Trim().Split('\n');
         var secondLines = second.ToString().Trim().Split('\n');
-        Assert.EndsWith(": applied 0001_journal.sql", firstLines[0], StringComparison.Ordinal);
+        Assert.EndsWith(": applied 0001_journal.sql, 0002_committed_windows.sql", firstLines[0], StringComparison.Ordinal);
         Assert.EndsWith(": nothing pending", secondLines[0], StringComparison.Ordinal);
         Assert.StartsWith("ClickHouse ", firstLines[1], StringComparison.Ordinal);
         Assert.EndsWith(": nothing pending", secondLines[1], StringComparison.Ordinal);

@@ -13,14 +13,14 @@ public sealed class PostgresMigratorTests(PostgresFixture postgres)
         var db = await JournalDb.CreateAsync(postgres, "etl_meta.runs", migrate: false);
         var migrator = PostgresMigrator.For(db.Settings);
 
-        Assert.Equal(["0001_journal.sql"], await migrator.MigrateAsync(Ct));
+        Assert.Equal(["0001_journal.sql", "0002_committed_windows.sql"], await migrator.MigrateAsync(Ct));
         Assert.Empty(await migrator.MigrateAsync(Ct));
 
         var tables = await db.QueryAsync(
             "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema = 'etl_meta' ORDER BY 1", r => r.GetString(0));
-        Assert.Equal(["etl_meta.runs", "etl_meta.runs_migrations", "etl_meta.runs_watermark"], tables);
-        var recorded = await db.QueryAsync("SELECT name, checksum FROM etl_meta.runs_migrations", r => (r.GetString(0), r.GetString(1)));
-        Assert.Equal([("0001_journal.sql", MigrationScript.Embedded("postgres")[0].Checksum)], recorded);
+        Assert.Equal(["etl_meta.runs", "etl_meta.runs_committed", "etl_meta.runs_migrations", "etl_meta.runs_watermark"], tables);
+        var recorded = await db.QueryAsync("SELECT name, checksum FROM etl_meta.runs_migrations ORDER BY name", r => (r.GetString(0), r.GetString(1)));
+        Assert.Equal(MigrationScript.Embedded("postgres").Select(s => (s.Name, s.Checksum)), recorded);
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public sealed class PostgresMigratorTests(PostgresFixture postgres)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresMigrator.For(db.Settings).MigrateAsync(Ct), Ct)));
 
-        Assert.Equal(["0001_journal.sql"], results.SelectMany(r => r));
-        Assert.Equal(1, await db.ScalarAsync<long>($"SELECT count(*) FROM {db.Tables.Migrations}"));
+        Assert.Equal(["0001_journal.sql", "0002_committed_windows.sql"], results.SelectMany(r => r));
+        Assert.Equal(2, await db.ScalarAsync<long>($"SELECT count(*) FROM {db.Tables.Migrations}"));
     }
 
     [Fact]
