@@ -23,17 +23,17 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(ParseResult parse, EtlSettings settings, CancellationToken ct)
     {
         var request = RunOptions.Read(parse, settings, "run");
-        if (request.DryRun)
-        {
-            var windows = request.ExplicitWindows ?? await DryRunWindowsAsync(settings, request, ct);
-            await DryRun.ExecuteAsync(settings, windows, Console.Out, ct);
-            return ExitCodes.Ok;
-        }
-
         var runId = Guid.NewGuid();
         using var _ = LogContext.PushProperty("Run", $"run {runId.ToString("N")[..8]} ");
         try
         {
+            if (request.DryRun)
+            {
+                var windows = request.ExplicitWindows ?? await DryRunWindowsAsync(settings, request, ct);
+                await DryRun.ExecuteAsync(settings, windows, Console.Out, ct);
+                return ExitCodes.Ok;
+            }
+
             var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, parse.Tokens.Select(t => t.Value).ToList(), ct);
             await AlertOnFailureAsync(settings, runId, outcome);
             return outcome.Status == "ok" ? ExitCodes.Ok : outcome.ErrorKind == "cancelled" ? ExitCodes.Cancelled : ExitCodes.Failed;
@@ -50,10 +50,19 @@ public static class RunCommand
         }
     }
 
-    /// <summary>A scheduled dry run reads the watermark (if the schema exists) but changes nothing.</summary>
+    /// <summary>A scheduled dry run reads the watermark (none while the journal schema does not exist yet) but changes nothing.</summary>
     private static async Task<IReadOnlyList<Window>> DryRunWindowsAsync(EtlSettings settings, RunRequest request, CancellationToken ct)
     {
-        var watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
+        DateTimeOffset? watermark;
+        try
+        {
+            watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
+        }
+        catch (JournalException e) when (e.SqlState == "42P01")
+        {
+            watermark = null; // undefined_table: no run has migrated this database yet, and a dry run must not
+        }
+
         var initial = settings.Window.InitialSince is { } text ? BusinessTime.TryParseInstant(text, settings.Window.BusinessTz) : null;
         return RunRange.FromWatermark(request.Planner, watermark, initial, DateTimeOffset.UtcNow,
             TimeSpan.FromMinutes(settings.Window.SafetyLagMin), TimeSpan.FromMinutes(settings.Window.LookbackMin), settings.Window.MaxWindowsPerRun);
