@@ -39,7 +39,7 @@ public sealed class DryRunTests(PostgresFixture postgres, ClickHouseFixture clic
 
         Assert.Contains("SELECT", dry.Stdout, StringComparison.Ordinal);
         Assert.Contains("EXPLAIN", dry.Stdout, StringComparison.Ordinal);
-        Assert.Contains("FULL SCAN", dry.Stdout, StringComparison.Ordinal);
+        Assert.Contains("WARNING: FULL SCAN", dry.Stdout, StringComparison.Ordinal);
         foreach (var window in windows ?? [])
         {
             var line = dry.Stdout.Split('\n').SingleOrDefault(l => l.StartsWith(window.ToString(), StringComparison.Ordinal));
