@@ -26,9 +26,8 @@ step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 step "Local servers (PostgreSQL, ZooKeeper, ClickHouse)"
 bash ops/services.sh start
-services_env=${ETL_SERVICES_ENV:-${ETL_SERVICES_DIR:-$ROOT/.services}/services.env}
 # shellcheck disable=SC1090
-source "$services_env"
+source <(bash ops/services.sh env) # PG_DSN, CH_URL, CH_USER, CH_PASSWORD, CH_TCP_PORT
 
 step "Build (Release)"
 dotnet build CodesHistoryEtl.sln -c Release -v q -nologo | grep -E "error|Warn|Elapsed" || true
@@ -38,8 +37,11 @@ sim_log=$DEMO/phoenix-sim.log
 sim_pid=
 stop_sim() { [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; true; }
 trap stop_sim EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 step "Phoenix simulator: 2 business days of synthetic data, $ROWS_PER_DAY rows per day"
+: >"$sim_log" # emptied here, not by the child's redirect: the wait below must not see an earlier run's URL
 # UTC days from the day before: they cover the business day $DAY (UTC+5) and the evening before it
 dotnet tools/PhoenixSim/bin/Release/net10.0/PhoenixSim.dll --port 0 --seed 1 --from "$(date -u -d "$DAY - 1 day" +%F)" \
   --days 2 --rows-per-day "$ROWS_PER_DAY" --ts-units timestamp >"$sim_log" 2>&1 &
