@@ -1,12 +1,16 @@
 using System.CommandLine;
+using CodesHistoryEtl.ClickHouse;
 using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Journal;
+using CodesHistoryEtl.Phoenix;
 using Serilog;
 
 namespace CodesHistoryEtl.Cli;
 
 /// <summary>
 /// What every command action starts with: settings from <c>--env</c>/.env/environment, the logger, and
-/// one place that turns the exceptions every command can raise into the documented exit codes.
+/// one place that turns the exceptions every command can raise into the documented exit codes
+/// (a server that fails or cannot be reached: exit 1 with its typed message, never a stack trace).
 /// </summary>
 public static class CommandContext
 {
@@ -36,6 +40,21 @@ public static class CommandContext
         {
             Log.Error("{Error}", e.Message);
             return ExitCodes.Usage;
+        }
+        catch (JournalException e)
+        {
+            Log.Error("PostgreSQL failed: {Error}", e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (PhoenixException e)
+        {
+            Log.Error("Phoenix failed: {Error}", e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (ClickHouseException e)
+        {
+            Log.Error("ClickHouse failed: {Error}", e.Message);
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {

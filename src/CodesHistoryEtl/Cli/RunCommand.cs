@@ -49,17 +49,21 @@ public static class RunCommand
             Log.Warning("{Message}", e.Message);
             return ExitCodes.Busy;
         }
-        catch (JournalException e)
-        {
-            Log.Error("PostgreSQL journal failed: {Error}", e.Message);
-            return ExitCodes.Failed;
-        }
     }
 
-    /// <summary>A scheduled dry run reads the watermark (if the schema exists) but changes nothing.</summary>
+    /// <summary>A scheduled dry run reads the watermark (none while the journal schema does not exist yet) but changes nothing.</summary>
     private static async Task<IReadOnlyList<Window>> DryRunWindowsAsync(EtlSettings settings, RunRequest request, CancellationToken ct)
     {
-        var watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
+        DateTimeOffset? watermark;
+        try
+        {
+            watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
+        }
+        catch (JournalException e) when (e.SqlState == "42P01")
+        {
+            watermark = null; // undefined_table: no run has migrated this database yet, and a dry run must not
+        }
+
         var initial = settings.Window.InitialSince is { } text ? BusinessTime.TryParseInstant(text, settings.Window.BusinessTz) : null;
         return RunRange.FromWatermark(request.Planner, watermark, initial, DateTimeOffset.UtcNow,
             TimeSpan.FromMinutes(settings.Window.SafetyLagMin), TimeSpan.FromMinutes(settings.Window.LookbackMin), settings.Window.MaxWindowsPerRun);

@@ -28,7 +28,7 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
         foreach (var run in Runs)
         {
             var took = run.Ended is { } end ? Age(end - run.Started) : "-";
-            var span = run.WindowSince is { } s && run.WindowUntil is { } u ? $"{Business(s)}..{Business(u)[11..]}" : "-";
+            var span = run.WindowSince is { } s && run.WindowUntil is { } u ? Span(s, u) : "-";
             var error = run.ErrorKind is null ? "" : $"{run.ErrorKind}: {Shorten(run.ErrorMessage)}";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{run.Id,6}  {run.Status,-8} {Business(run.Started),-17} {took,9}  {span,-35} {run.WindowsDone,4} {run.RowsRead,10} {run.RowsWritten,10} {run.RowsRejected,8}  {error}");
@@ -52,6 +52,14 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
             error_kind = r.ErrorKind, error_message = r.ErrorMessage,
         }),
     });
+
+    /// <summary>A range in business time, the end's date only when it differs: a whole day reads 2025-08-01 00:00..24:00.</summary>
+    private string Span(DateTimeOffset since, DateTimeOffset until)
+    {
+        var (from, to) = (Business(since), Business(until));
+        var endsAtNextMidnight = to[11..] == "00:00" && to[..10] == Business(since.AddDays(1))[..10];
+        return to[..10] == from[..10] ? $"{from}..{to[11..]}" : endsAtNextMidnight ? $"{from}..24:00" : $"{from}..{to}";
+    }
 
     private string Business(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, BusinessTz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

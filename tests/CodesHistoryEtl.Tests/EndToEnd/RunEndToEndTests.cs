@@ -26,5 +26,9 @@ public sealed class RunEndToEndTests(PostgresFixture postgres, ClickHouseFixture
         var runs = await pipeline.RunsAsync();
         Assert.Equal(["ok", "ok"], runs.Select(r => r.Status));
         Assert.All(runs, r => Assert.Equal(24, r.WindowsDone));
+
+        var status = await pipeline.RunAsync("status");
+        Assert.True(status.ExitCode == ExitCodes.Ok, status.Stderr);
+        Assert.Contains("2025-08-01 00:00..24:00", status.Stdout, StringComparison.Ordinal);
     }
 }
