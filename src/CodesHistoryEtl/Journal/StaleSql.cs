@@ -3,6 +3,10 @@ namespace CodesHistoryEtl.Journal;
 /// <summary>
 /// The two sanitize_stale statements. Parameters: $1 process name, then the TTLs, and last the id of the
 /// caller's own run (0 if none), which is never touched. Both return id, old status, new status, reason.
+/// They run only while the caller holds the run lock, which is exclusive: so a 'running' row that records
+/// the lock it ran under (details.lock_backend_pid, written by every run) has lost it (its process was
+/// killed, crashed, or lost its PostgreSQL connection) and is closed at once, without waiting for
+/// HEARTBEAT_TTL_MIN. Rows without that key (written by hand or by another tool) wait for the TTLs.
 /// </summary>
 internal static class StaleSql
 {
@@ -23,12 +27,16 @@ internal static class StaleSql
             SELECT id, CASE
                 WHEN ts_start < now() - make_interval(hours => $3::int)
                     THEN format('started at %s, more than MAX_RUN_HOURS=%s h ago', ts_start, $3::int)
+                WHEN details->>'lock_backend_pid' IS NOT NULL
+                    THEN format('its run lock (PostgreSQL backend %s) is gone: the process was killed, crashed or lost its '
+                        || 'PostgreSQL connection; last heartbeat at %s', details->>'lock_backend_pid', coalesce(details->>'heartbeat_ts', 'never'))
                 ELSE format('last heartbeat at %s, older than HEARTBEAT_TTL_MIN=%s min',
                     coalesce(details->>'heartbeat_ts', 'never'), $2::int)
                 END AS reason
             FROM {journal}
             WHERE process_name = $1 AND status = 'running' AND ts_end IS NULL AND id <> $4
               AND (ts_start < now() - make_interval(hours => $3::int)
+                   OR details->>'lock_backend_pid' IS NOT NULL
                    OR coalesce((details->>'heartbeat_ts')::timestamptz, ts_start) < now() - make_interval(mins => $2::int))
             FOR UPDATE)
         UPDATE {journal} j

@@ -1,0 +1,87 @@
+using CodesHistoryEtl.Cli;
+using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Tests.Support;
+using Npgsql;
+using PhoenixSim;
+
+namespace CodesHistoryEtl.Tests.Faults;
+
+/// <summary>
+/// What the process-kill and server-outage tests share: one business day of synthetic rows (250 an hour), scheduled
+/// runs of at most <see cref="WindowsPerRun"/> hourly windows from 06:00 Almaty, and the recovery every scenario ends with.
+/// </summary>
+internal static class FaultScenario
+{
+    public const int WindowsPerRun = 4;
+
+    /// <summary>INITIAL_SINCE of every scenario: 2025-08-01 06:00 Almaty.</summary>
+    public static readonly DateTimeOffset Start = Pipeline.Day("2025-08-01").AddHours(6);
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<Pipeline> StartAsync(PostgresFixture postgres, ClickHouseFixture clickHouse)
+    {
+        var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(23, new DateOnly(2025, 8, 1), 1, 6_000));
+        pipeline.Env["INITIAL_SINCE"] = Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        pipeline.Env["MAX_WINDOWS_PER_RUN"] = WindowsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        pipeline.Env["PHX_FETCHMANY_SIZE"] = "50";
+        return pipeline;
+    }
+
+    /// <summary>The first <paramref name="count"/> hourly windows from <see cref="Start"/>.</summary>
+    public static IReadOnlyList<Window> Windows(int count) =>
+        Pipeline.Hours("2025-08-01", "2025-08-02").SkipWhile(w => w.Since < Start).Take(count).ToList();
+
+    /// <summary>
+    /// The ending of every scenario: the next scheduled run exits 0 and resumes at the watermark; every window from
+    /// <see cref="Start"/> to the new watermark is in CSV and ClickHouse exactly once; no temporary file is visible;
+    /// no journal row is left open; the failed run's row is 'error' with <paramref name="errorKind"/> and a message
+    /// containing <paramref name="reason"/>.
+    /// </summary>
+    public static async Task AssertNextRunRecoversAsync(Pipeline pipeline, string errorKind, string reason)
+    {
+        var resumeAt = await pipeline.WatermarkAsync() ?? Start;
+        await WaitUntilNoLockAsync(pipeline);
+
+        var rerun = await pipeline.RunAsync("run");
+
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
+        var windows = Windows((int)(resumeAt - Start).TotalHours + WindowsPerRun);
+        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+        await pipeline.AssertParityAsync(windows);
+        var runs = await pipeline.RunsAsync();
+        Assert.DoesNotContain(runs, r => r.IsActive);
+        Assert.Equal("ok", runs[0].Status);
+        var failed = runs[1];
+        Assert.Equal(("error", errorKind), (failed.Status, failed.ErrorKind));
+        Assert.Contains(reason, failed.ErrorMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("etl_pg_secret", rerun.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Hidden temporary files in the export directory (what a killed run leaves).</summary>
+    public static string[] Temporaries(Pipeline pipeline) => Directory.Exists(pipeline.ExportDir) ? Directory.GetFiles(pipeline.ExportDir, ".*.tmp") : [];
+
+    /// <summary>Runs SQL on the pipeline's own PostgreSQL database and returns the first column of the first row.</summary>
+    public static async Task<T> ScalarAsync<T>(Pipeline pipeline, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pipeline.Journal.Dsn.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    /// <summary>
+    /// A killed process's PostgreSQL backends end when the server reads the closed socket: wait for that (the
+    /// advisory lock goes with them) so the rerun is not told 'busy' by a backend about to exit.
+    /// </summary>
+    public static async Task WaitUntilNoLockAsync(Pipeline pipeline)
+    {
+        const string sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
+                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        for (var i = 0; await ScalarAsync<long>(pipeline, sql) > 0; i++)
+        {
+            Assert.True(i < 200, "the dead run's advisory lock was not released within 20 s");
+            await Task.Delay(100, Ct);
+        }
+    }
+}
