@@ -17,12 +17,13 @@ public sealed class RunLock : IAsyncDisposable
     {
         _session = session;
         Settings = settings;
+        BackendPid = session.BackendPid;
     }
 
     public string ProcessName => Settings.ProcessName;
 
     /// <summary>The PostgreSQL backend pid of the lock's session (what pg_locks shows to others).</summary>
-    public int BackendPid => _session.BackendPid;
+    public int BackendPid { get; }
 
     internal JournalSettings Settings { get; }
 

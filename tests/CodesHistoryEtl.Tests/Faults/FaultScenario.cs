@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;
@@ -61,6 +63,18 @@ internal static class FaultScenario
     /// <summary>Hidden temporary files in the export directory (what a killed run leaves).</summary>
     public static string[] Temporaries(Pipeline pipeline) => Directory.Exists(pipeline.ExportDir) ? Directory.GetFiles(pipeline.ExportDir, ".*.tmp") : [];
 
+    /// <summary>A loopback port nothing listens on (a server that is down).</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Tables in a ClickHouse database (0: the run never created its schema there).</summary>
+    public static async Task<long> TableCountAsync(ClickHouseFixture clickHouse, string database) =>
+        long.Parse((await clickHouse.QueryAsync($"SELECT count() FROM system.tables WHERE database = '{database}'")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Runs SQL on the pipeline's own PostgreSQL database and returns the first column of the first row.</summary>
     public static async Task<T> ScalarAsync<T>(Pipeline pipeline, string sql)
     {
@@ -68,6 +82,26 @@ internal static class FaultScenario
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    /// <summary>
+    /// Terminates the backends on the pipeline's database that match <paramref name="condition"/> (SQL on
+    /// pg_stat_activity), waiting until at least one matches; the test's own pooled sessions there go too, so
+    /// its pool is cleared. Returns how many were terminated.
+    /// </summary>
+    public static async Task<long> TerminateAsync(Pipeline pipeline, string condition)
+    {
+        var sql = "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
+                  $"WHERE datname = current_database() AND pid <> pg_backend_pid() AND ({condition})) t";
+        long terminated;
+        for (var i = 0; (terminated = await ScalarAsync<long>(pipeline, sql)) == 0; i++)
+        {
+            Assert.True(i < 200, $"no backend matched {condition} within 20 s");
+            await Task.Delay(100, Ct);
+        }
+
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(pipeline.Journal.Dsn.ConnectionString));
+        return terminated;
     }
 
     /// <summary>
