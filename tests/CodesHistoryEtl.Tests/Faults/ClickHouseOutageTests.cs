@@ -1,0 +1,85 @@
+using CodesHistoryEtl.Cli;
+using CodesHistoryEtl.Csv;
+using CodesHistoryEtl.Tests.Support;
+
+namespace CodesHistoryEtl.Tests.Faults;
+
+/// <summary>
+/// ClickHouse unreachable at start (nothing is done), gone mid-run (the window in flight is not committed anywhere),
+/// and answering one window's insert with an error (that window fails whole); each time the next run reaches parity.
+/// </summary>
+public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
+{
+    [Fact]
+    public async Task ClickHouse_down_at_start_fails_naming_it_and_writes_nothing()
+    {
+        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        var port = FaultScenario.ClosedPort();
+        pipeline.Env["CH_URL"] = $"http://127.0.0.1:{port}";
+
+        var down = await pipeline.RunAsync("run");
+
+        Assert.True(down.ExitCode == ExitCodes.Failed, down.Stderr);
+        Assert.Contains("ClickHouse", down.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", down.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(clickHouse.Password, down.Stdout + down.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(pipeline.ExportDir) ? Directory.GetFileSystemEntries(pipeline.ExportDir) : []);
+        Assert.Null(await pipeline.WatermarkAsync());
+        Assert.Empty(await pipeline.RunsAsync()); // stopped before the lock and the journal: no run to record
+
+        pipeline.Env["CH_URL"] = clickHouse.Url.ToString();
+        var rerun = await pipeline.RunAsync("run");
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
+        var windows = FaultScenario.Windows(FaultScenario.WindowsPerRun);
+        await pipeline.AssertParityAsync(windows);
+        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+    }
+
+    [Fact]
+    public async Task ClickHouse_gone_while_a_window_streams_fails_the_run_cleanly_and_the_next_run_redoes_the_window()
+    {
+        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var proxy = new ClickHouseFaultProxy(clickHouse.Url);
+        pipeline.Env["CH_URL"] = proxy.Url.ToString();
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
+        using var etl = pipeline.Start("run");
+        await etl.WaitForLogAsync(" committed: ");
+        var committed = await pipeline.WatermarkAsync();
+
+        proxy.Cut();
+
+        Assert.True(await etl.WaitAsync() == ExitCodes.Failed, etl.Stderr);
+        await AssertFailedCleanlyAsync(pipeline, committed!.Value, "ClickHouse");
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
+        proxy.Restore();
+        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
+    }
+
+    [Fact]
+    public async Task ClickHouse_answering_one_insert_with_an_error_fails_that_window_whole()
+    {
+        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var proxy = new ClickHouseFaultProxy(clickHouse.Url);
+        pipeline.Env["CH_URL"] = proxy.Url.ToString();
+        proxy.FailInsert(pipeline.Table, 2);
+
+        var failed = await pipeline.RunAsync("run");
+
+        Assert.True(failed.ExitCode == ExitCodes.Failed, failed.Stderr);
+        Assert.Equal(2, proxy.Inserts);
+        await AssertFailedCleanlyAsync(pipeline, FaultScenario.Windows(1)[0].Until, "Memory limit");
+        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse error 241");
+    }
+
+    /// <summary>Exit 1 already checked: the watermark at the last committed window, the failed window in no file, the journal closed with the reason.</summary>
+    private static async Task AssertFailedCleanlyAsync(Pipeline pipeline, DateTimeOffset committed, string reason)
+    {
+        Assert.Equal(committed, await pipeline.WatermarkAsync());
+        var failedWindow = FaultScenario.Windows(FaultScenario.WindowsPerRun).First(w => w.Since == committed);
+        Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, failedWindow, Pipeline.Almaty)), "the failed window's CSV is visible");
+        Assert.Empty(FaultScenario.Temporaries(pipeline));
+        var run = Assert.Single(await pipeline.RunsAsync());
+        Assert.Equal(("error", "clickhouse"), (run.Status, run.ErrorKind));
+        Assert.Contains(reason, run.ErrorMessage, StringComparison.Ordinal);
+    }
+}
