@@ -44,12 +44,11 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
         pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
         using var etl = pipeline.Start("run");
         await etl.WaitForLogAsync(" committed: ");
-        var committed = await pipeline.WatermarkAsync();
 
         proxy.Cut();
 
         Assert.True(await etl.WaitAsync() == ExitCodes.Failed, etl.Stderr);
-        await AssertFailedCleanlyAsync(pipeline, committed!.Value, "ClickHouse");
+        await AssertFailedCleanlyAsync(pipeline, "ClickHouse");
         pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
         proxy.Restore();
         await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
@@ -67,15 +66,40 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
 
         Assert.True(failed.ExitCode == ExitCodes.Failed, failed.Stderr);
         Assert.Equal(2, proxy.Inserts);
-        await AssertFailedCleanlyAsync(pipeline, FaultScenario.Windows(1)[0].Until, "Memory limit");
+        Assert.Equal(FaultScenario.Windows(1)[0].Until, await pipeline.WatermarkAsync());
+        await AssertFailedCleanlyAsync(pipeline, "Memory limit");
         await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse error 241");
     }
 
-    /// <summary>Exit 1 already checked: the watermark at the last committed window, the failed window in no file, the journal closed with the reason.</summary>
-    private static async Task AssertFailedCleanlyAsync(Pipeline pipeline, DateTimeOffset committed, string reason)
+    [Fact]
+    public async Task ClickHouse_server_killed_while_a_window_streams_fails_the_run_and_after_its_restart_the_next_run_redoes_the_window()
     {
-        Assert.Equal(committed, await pipeline.WatermarkAsync());
-        var failedWindow = FaultScenario.Windows(FaultScenario.WindowsPerRun).First(w => w.Since == committed);
+        await using var server = await PrivateClickHouse.StartNewAsync();
+        await using var target = await ClickHouseFixture.ConnectAsync(server.Url, PrivateClickHouse.User, PrivateClickHouse.Password);
+        await using var pipeline = await FaultScenario.StartAsync(postgres, target);
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
+        using var etl = pipeline.Start("run");
+        await etl.WaitForLogAsync(" committed: ");
+
+        server.Stop();
+
+        Assert.True(await etl.WaitAsync() == ExitCodes.Failed, etl.Stderr);
+        Assert.DoesNotContain(PrivateClickHouse.Password, etl.Stderr, StringComparison.Ordinal);
+        await AssertFailedCleanlyAsync(pipeline, "ClickHouse");
+        await server.StartAsync();
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
+        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
+    }
+
+    /// <summary>
+    /// Exit 1 already checked: the watermark at a committed window (at least the first, not all), the window after
+    /// it in no file, no temporary file, the journal row closed as error by the run itself with the reason.
+    /// </summary>
+    private static async Task AssertFailedCleanlyAsync(Pipeline pipeline, string reason)
+    {
+        var committed = await pipeline.WatermarkAsync();
+        var windows = FaultScenario.Windows(FaultScenario.WindowsPerRun);
+        var failedWindow = Assert.Single(windows.Skip(1), w => w.Since == committed);
         Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, failedWindow, Pipeline.Almaty)), "the failed window's CSV is visible");
         Assert.Empty(FaultScenario.Temporaries(pipeline));
         var run = Assert.Single(await pipeline.RunsAsync());
