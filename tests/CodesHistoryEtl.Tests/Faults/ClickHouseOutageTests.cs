@@ -19,20 +19,9 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
 
         var down = await pipeline.RunAsync("run");
 
-        Assert.True(down.ExitCode == ExitCodes.Failed, down.Stderr);
-        Assert.Contains("ClickHouse", down.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{port}", down.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(clickHouse.Password, down.Stdout + down.Stderr, StringComparison.Ordinal);
-        Assert.Empty(Directory.Exists(pipeline.ExportDir) ? Directory.GetFileSystemEntries(pipeline.ExportDir) : []);
-        Assert.Null(await pipeline.WatermarkAsync());
-        Assert.Empty(await pipeline.RunsAsync()); // stopped before the lock and the journal: no run to record
-
+        await FaultScenario.AssertNothingDoneAsync(pipeline, down, "ClickHouse", port, clickHouse.Password);
         pipeline.Env["CH_URL"] = clickHouse.Url.ToString();
-        var rerun = await pipeline.RunAsync("run");
-        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
-        var windows = FaultScenario.Windows(FaultScenario.WindowsPerRun);
-        await pipeline.AssertParityAsync(windows);
-        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+        await FaultScenario.AssertFirstRunSucceedsAsync(pipeline);
     }
 
     [Fact]
@@ -41,9 +30,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
         await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
         await using var proxy = new ClickHouseFaultProxy(clickHouse.Url);
         pipeline.Env["CH_URL"] = proxy.Url.ToString();
-        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
-        using var etl = pipeline.Start("run");
-        await etl.WaitForLogAsync(" committed: ");
+        using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
 
         proxy.Cut();
 
@@ -77,9 +64,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
         await using var server = await PrivateClickHouse.StartNewAsync();
         await using var target = await ClickHouseFixture.ConnectAsync(server.Url, PrivateClickHouse.User, PrivateClickHouse.Password);
         await using var pipeline = await FaultScenario.StartAsync(postgres, target);
-        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
-        using var etl = pipeline.Start("run");
-        await etl.WaitForLogAsync(" committed: ");
+        using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
 
         server.Stop();
 

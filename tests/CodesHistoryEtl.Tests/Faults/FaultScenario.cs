@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Tests.Support;
 using Npgsql;
 using PhoenixSim;
@@ -28,6 +29,57 @@ internal static class FaultScenario
         pipeline.Env["MAX_WINDOWS_PER_RUN"] = WindowsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture);
         pipeline.Env["PHX_FETCHMANY_SIZE"] = "50";
         return pipeline;
+    }
+
+    /// <summary>
+    /// Starts <c>etl run</c> with every Phoenix frame delayed by <paramref name="frameLatencyMs"/> (a window lasts
+    /// long enough to act in) and returns once the first window is committed: the moment to break something.
+    /// </summary>
+    public static async Task<EtlProcess> StartSlowRunAfterFirstCommitAsync(Pipeline pipeline, int frameLatencyMs)
+    {
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(frameLatencyMs);
+        var etl = pipeline.Start("run");
+        await etl.WaitForLogAsync(" committed: ");
+        return etl;
+    }
+
+    /// <summary>
+    /// A server down at start (<paramref name="server"/> on <paramref name="port"/>): exit 1, the message names the
+    /// server and its endpoint but not <paramref name="secret"/>, no file, no watermark, no journal row.
+    /// </summary>
+    public static async Task AssertNothingDoneAsync(Pipeline pipeline, (int ExitCode, string Stdout, string Stderr) run, string server, int port, string secret)
+    {
+        Assert.True(run.ExitCode == ExitCodes.Failed, run.Stderr);
+        Assert.Contains(server, run.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(pipeline.ExportDir) ? Directory.GetFileSystemEntries(pipeline.ExportDir) : []);
+        Assert.Empty(await pipeline.RunsAsync()); // stopped before the lock and the journal: no run to record
+        Assert.Null(await WatermarkIfAnyAsync(pipeline));
+    }
+
+    /// <summary>The watermark, or null also when the journal schema was never created.</summary>
+    public static async Task<DateTimeOffset?> WatermarkIfAnyAsync(Pipeline pipeline)
+    {
+        try
+        {
+            return await pipeline.WatermarkAsync();
+        }
+        catch (JournalException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After an outage that did nothing, the next run is the first: exit 0, its windows at parity, the watermark after them.</summary>
+    public static async Task AssertFirstRunSucceedsAsync(Pipeline pipeline)
+    {
+        var run = await pipeline.RunAsync("run");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+        var windows = Windows(WindowsPerRun);
+        await pipeline.AssertParityAsync(windows);
+        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+        Assert.Equal("ok", Assert.Single(await pipeline.RunsAsync()).Status);
     }
 
     /// <summary>The first <paramref name="count"/> hourly windows from <see cref="Start"/>.</summary>

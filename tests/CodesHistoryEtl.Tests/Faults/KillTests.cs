@@ -47,10 +47,8 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
     public async Task Kill9_from_outside_while_a_window_streams_and_the_next_run_resumes_at_the_watermark()
     {
         await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
-        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
-        using var etl = pipeline.Start("run");
+        using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
 
-        await etl.WaitForLogAsync(" committed: ");
         etl.Kill9();
 
         Assert.Equal(SigKillExitCode, await etl.WaitAsync());
