@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CodesHistoryEtl.ClickHouse;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Journal;
@@ -48,6 +49,15 @@ public static class RunCommand
         {
             Log.Warning("{Message}", e.Message);
             return ExitCodes.Busy;
+        }
+        catch (Exception e) when (e is JournalException or ClickHouseException)
+        {
+            // Before the first window (or while closing): nothing was committed; the journal has no open row of this run
+            // or the next run's sanitize closes it.
+            var kind = e is JournalException ? "journal" : "clickhouse";
+            Log.Error("Run failed ({Kind}), nothing more was committed: {Error}", kind, e.Message);
+            await AlertOnFailureAsync(settings, runId, RunOutcome.Failed(kind, e.Message));
+            return ExitCodes.Failed;
         }
     }
 

@@ -43,6 +43,9 @@ public sealed class EtlSettings
     /// <summary>The process name: lock key, journal key, watermark key and ClickHouse job name.</summary>
     public string ProcessName { get; private init; } = "";
 
+    /// <summary>ETL_FAILPOINT: where the process kills itself, for fault tests only (<see cref="Etl.FailPoint"/>).</summary>
+    public FailPoint FailPoint { get; private init; } = FailPoint.None;
+
     public static EtlSettings Load(IReadOnlyDictionary<string, string> values)
     {
         var r = new SettingsReader(values);
@@ -128,7 +131,11 @@ public sealed class EtlSettings
             RecentDays: r.Int("HEALTH_RECENT_DAYS", 7, 1, 90),
             MinDayRowsRatio: r.Int("HEALTH_MIN_DAY_ROWS_PCT", 50, 0, 100) / 100.0);
 
-        return new EtlSettings(journal, phoenix, clickHouse, export, window, logging, alerts, health) { ProcessName = processName };
+        return new EtlSettings(journal, phoenix, clickHouse, export, window, logging, alerts, health) 
+        {
+            ProcessName = processName,
+            FailPoint = FailPoint.Parse("ETL_FAILPOINT", r.Optional("ETL_FAILPOINT")),
+        };
     }
 
     private static string ChIdentifier(SettingsReader r, string name, string fallback)

@@ -47,7 +47,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
                 () => new RunProgress(counters.Current, counters.WindowsDone, counters.RowsRead, counters.RowsWritten, counters.RowsRejected));
             using var runToken = CancellationTokenSource.CreateLinkedTokenSource(ct, heartbeat.Lost);
             var sink = new ClickHouseSink(clickHouse, settings.ProcessName);
-            outcome = await RunWindowsAsync(windows, skipped, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, heartbeat, runToken.Token, ct);
+            outcome = await RunWindowsAsync(windows, skipped, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, runLock, heartbeat, runToken.Token, ct);
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
     }
 
     private async Task<RunOutcome> RunWindowsAsync(IReadOnlyList<Window> windows, IReadOnlySet<Window> skipped, DateTimeOffset? watermark, RunJournal journal, long journalId,
-        WatermarkStore watermarks, RunCounters counters, PhoenixSettings phoenixSettings, ClickHouseSink sink, Heartbeat heartbeat,
+        WatermarkStore watermarks, RunCounters counters, PhoenixSettings phoenixSettings, ClickHouseSink sink, RunLock runLock, Heartbeat heartbeat,
         CancellationToken runToken, CancellationToken signal)
     {
         if (windows.Count == 0)
@@ -72,7 +72,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
             windows[^1].Until, windows[0].Length.TotalMinutes);
         await using var phoenix = new PhoenixClient(phoenixSettings);
-        var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters);
+        var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters, runLock.EnsureHeldAsync, settings.FailPoint);
         try
         {
             foreach (var window in windows)
@@ -102,6 +102,10 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         catch (OperationCanceledException) when (heartbeat.Lost.IsCancellationRequested)
         {
             return Fail("heartbeat_lost", heartbeat.LostReason ?? "the journal heartbeat could not be written", counters, watermark);
+        }
+        catch (RunLockLostException e)
+        {
+            return Fail("lock_lost", e.Message, counters, watermark);
         }
         catch (Exception e) when (FailureKind(e) is { } kind)
         {

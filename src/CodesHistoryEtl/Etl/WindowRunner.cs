@@ -12,10 +12,11 @@ namespace CodesHistoryEtl.Etl;
 /// and the ClickHouse insert (streamed in bounded chunks); rejects go beside the CSV. Commit order:
 /// ClickHouse rows in (the window's old rows replaced) -> CSV renamed into place -> rejects file.
 /// On any failure nothing of the window is committed: the temp files are deleted and the next
-/// attempt replaces whatever part of the insert ClickHouse had taken.
+/// attempt replaces whatever part of the insert ClickHouse had taken. <paramref name="confirmLock"/> runs just
+/// before the commit, so a run that lost its lock commits nothing more; <paramref name="failPoint"/> is for fault tests.
 /// </summary>
 public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, ExportSettings export, TimeZoneInfo businessTz,
-    Guid runId, RunCounters counters)
+    Guid runId, RunCounters counters, Func<CancellationToken, Task> confirmLock, FailPoint failPoint)
 {
     public async Task<WindowResult> RunAsync(Window window, CancellationToken ct)
     {
@@ -31,10 +32,13 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
             {
                 read++;
                 counters.RowRead();
+                failPoint.Reach("fetch");
                 if (transformer.TryTransform(row, out var exported, out var reason))
                 {
                     await csv.WriteAsync(exported, ct);
+                    failPoint.Reach("csv");
                     await insert.WriteAsync(exported, ct);
+                    failPoint.Reach("insert");
                 }
                 else
                 {
@@ -44,8 +48,10 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
                 }
             }
 
+            await confirmLock(ct);
             var written = await insert.CompleteAsync(ct);
             await csv.CommitAsync(ct);
+            failPoint.Reach("after-csv-rename");
             await rejects.CommitAsync(ct);
             return new WindowResult(window, read, written, rejects.Count);
         }

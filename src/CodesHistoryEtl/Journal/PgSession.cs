@@ -46,6 +46,16 @@ internal sealed class PgSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the idle pooled connections to <paramref name="dsn"/>: after the server terminated them (restart,
+    /// pg_terminate_backend, a cut network) each would fail its next command once.
+    /// </summary>
+    public static void ClearPool(PostgresDsn dsn)
+    {
+        using var connection = new NpgsqlConnection(dsn.ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
     public Task<int> ExecuteAsync(string operation, string sql, CancellationToken ct, params object?[] args) =>
         RunAsync(operation, sql, args, (command, token) => command.ExecuteNonQueryAsync(token), ct);
 

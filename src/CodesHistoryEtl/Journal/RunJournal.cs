@@ -90,8 +90,26 @@ public sealed class RunJournal(JournalSettings settings)
         }
     }
 
-    /// <summary>Closes the row. Pass a token that is not the (possibly cancelled) run token. False: it was already closed.</summary>
+    /// <summary>
+    /// Closes the row. Pass a token that is not the (possibly cancelled) run token. False: it was already closed.
+    /// A run often ends because PostgreSQL dropped its sessions; the pooled ones are then dead too, so a lost
+    /// connection is retried once on a fresh one (the outcome is worth more than the next run's "stale").
+    /// </summary>
     public async Task<bool> FinishAsync(long runId, RunOutcome outcome, CancellationToken ct)
+    {
+        try
+        {
+            return await FinishOnceAsync(runId, outcome, ct);
+        }
+        catch (JournalException e) when (e.IsConnectionLost)
+        {
+            Log.Warning("Closing run {RunId} failed on a lost PostgreSQL connection ({Error}); retrying once on a new one", runId, e.Message);
+            PgSession.ClearPool(settings.Dsn);
+            return await FinishOnceAsync(runId, outcome, ct);
+        }
+    }
+
+    private async Task<bool> FinishOnceAsync(long runId, RunOutcome outcome, CancellationToken ct)
     {
         var sql = $"""
             UPDATE {_tables.Journal}

@@ -68,24 +68,6 @@ public sealed class RunJournalTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Sanitize_closes_at_once_a_running_row_whose_lock_session_is_gone()
-    {
-        var db = await JournalDb.CreateAsync(postgres);
-        var dead = await db.InsertRunAsync("test_process", "running", "1 minute", "1 second");
-        await db.ExecuteAsync($"UPDATE {db.Tables.Journal} SET details = details || jsonb_build_object('lock_backend_pid', 1) WHERE id = {dead}");
-        await using var held = await RunLock.AcquireAsync(db.Settings, Ct);
-
-        var closed = Assert.Single(await new RunJournal(db.Settings).SanitizeStaleAsync(held, Ct));
-        Assert.Equal((dead, "error"), (closed.RunId, closed.ToStatus));
-        Assert.Equal("its lock session (backend 1) is gone: the process died", closed.Reason);
-
-        // a row whose lock session is a live backend keeps the heartbeat rule
-        var live = await db.InsertRunAsync("test_process", "running", "1 minute", "1 second");
-        await db.ExecuteAsync($"UPDATE {db.Tables.Journal} SET details = details || jsonb_build_object('lock_backend_pid', {held.BackendPid}) WHERE id = {live}");
-        Assert.Empty(await new RunJournal(db.Settings).SanitizeStaleAsync(held, Ct));
-    }
-
-    [Fact]
     public async Task Sanitize_never_touches_the_lock_holders_own_run()
     {
         var db = await JournalDb.CreateAsync(postgres);

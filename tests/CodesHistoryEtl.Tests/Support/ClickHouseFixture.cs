@@ -45,6 +45,14 @@ public sealed class ClickHouseFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A fixture for another server (a test's own <see cref="PrivateClickHouse"/>), probed now.</summary>
+    public static async Task<ClickHouseFixture> ConnectAsync(Uri url, string user, string password)
+    {
+        var fixture = new ClickHouseFixture { Url = url, User = user, Password = password };
+        fixture.Version = (await fixture.QueryAsync("SELECT version()")).Trim();
+        return fixture;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var database in _databases)

@@ -1,0 +1,60 @@
+using CodesHistoryEtl.Csv;
+using CodesHistoryEtl.Tests.Support;
+
+namespace CodesHistoryEtl.Tests.Faults;
+
+/// <summary>
+/// <c>kill -9</c> of the real etl process at exact places (ETL_FAILPOINT) and from outside mid-window. The next run
+/// takes the lock the dead connection released, closes the dead run's journal row at once (its lock is gone),
+/// deletes the leftover temporary files, redoes the window from the watermark and reaches parity.
+/// </summary>
+public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
+{
+    private const int SigKillExitCode = 128 + 9;
+
+    [Theory]
+    [InlineData("fetch")]
+    [InlineData("csv")]
+    [InlineData("insert")]
+    [InlineData("after-csv-rename")]
+    public async Task Kill9_at_a_failpoint_of_the_second_window_and_the_next_run_redoes_it(string point)
+    {
+        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        var windows = FaultScenario.Windows(2);
+        // the second window's last row: as late in it as possible (the insert has sent whole chunks by then)
+        var hit = point switch
+        {
+            "after-csv-rename" => 2,
+            "fetch" => pipeline.Sim.Data.RowsIn(windows[0].Since, windows[1].Until).Count(),
+            _ => pipeline.Expected(windows[0]).Count + pipeline.Expected(windows[1]).Count,
+        };
+        pipeline.Env["ETL_FAILPOINT"] = $"{point}:{hit}";
+
+        var killed = await pipeline.RunAsync("run");
+
+        Assert.True(killed.ExitCode == SigKillExitCode, killed.Stderr);
+        Assert.Contains($"ETL_FAILPOINT {point} reached", killed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(windows[0].Until, await pipeline.WatermarkAsync());
+        Assert.Equal(point == "after-csv-rename", File.Exists(ExportFileNames.Csv(pipeline.Export, windows[1], Pipeline.Almaty)));
+        Assert.Equal(point != "after-csv-rename", FaultScenario.Temporaries(pipeline).Length > 0);
+        Assert.Equal("running", (await pipeline.RunsAsync())[0].Status);
+
+        pipeline.Env.Remove("ETL_FAILPOINT");
+        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
+    }
+
+    [Fact]
+    public async Task Kill9_from_outside_while_a_window_streams_and_the_next_run_resumes_at_the_watermark()
+    {
+        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
+
+        etl.Kill9();
+
+        Assert.Equal(SigKillExitCode, await etl.WaitAsync());
+        Assert.True(await pipeline.WatermarkAsync() < FaultScenario.Windows(FaultScenario.WindowsPerRun)[^1].Until, "the run ended before the kill");
+        Assert.Equal("running", (await pipeline.RunsAsync())[0].Status);
+        pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
+        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
+    }
+}
