@@ -7,7 +7,8 @@ namespace CodesHistoryEtl.ClickHouse;
 /// One streaming RowBinary INSERT of a window's rows. Rows are encoded into a bounded pipe that the HTTP
 /// request drains as it goes, so memory stays at about <see cref="PauseBytes"/> whatever the window's size.
 /// <see cref="CompleteAsync"/> ends the body and waits for the server; disposing without it aborts the
-/// request (ClickHouse keeps at most the blocks it already committed; the next replace of the window removes them).
+/// insert: the body ends with an incomplete row and ClickHouse refuses it (it keeps at most the blocks it had already
+/// committed, which the next replace of the window removes).
 /// </summary>
 public sealed class WindowInsert : IAsyncDisposable
 {
@@ -75,7 +76,8 @@ public sealed class WindowInsert : IAsyncDisposable
         {
             _finished = true;
             await _pipe.Writer.CompleteAsync(new OperationCanceledException("window insert abandoned before CompleteAsync")).ConfigureAwait(false);
-            await _timer.CancelAsync().ConfigureAwait(false);
+            // Not cancelled at once: aborting the connection would end the body at a row boundary, which 18.16 commits.
+            _timer.CancelAfter(_answerTimeout);
             try
             {
                 using var response = await _send.ConfigureAwait(false);

@@ -24,12 +24,18 @@ internal sealed class PgSession : IAsyncDisposable
     public int BackendPid => _connection.ProcessID;
 
     /// <param name="dedicated">No pooling: closing the session really ends it (and releases its session locks).</param>
-    public static async Task<PgSession> OpenAsync(PostgresDsn dsn, string operation, bool dedicated, CancellationToken ct)
+    /// <param name="applicationName">What pg_stat_activity shows for this session instead of the DSN's application_name.</param>
+    public static async Task<PgSession> OpenAsync(PostgresDsn dsn, string operation, bool dedicated, CancellationToken ct, string? applicationName = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(dsn.ConnectionString);
         if (dedicated)
         {
             builder.Pooling = false;
+        }
+
+        if (applicationName is not null)
+        {
+            builder.ApplicationName = applicationName;
         }
 
         var scrubber = new SecretScrubber(dsn);

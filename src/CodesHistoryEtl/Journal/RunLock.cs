@@ -35,7 +35,10 @@ public sealed class RunLock : IAsyncDisposable
     /// <exception cref="JournalException">PostgreSQL unreachable or the query failed.</exception>
     public static async Task<RunLock> AcquireAsync(JournalSettings settings, CancellationToken ct)
     {
-        var session = await PgSession.OpenAsync(settings.Dsn, Operation, dedicated: true, ct);
+        // The session names its process, so a run that finds the lock taken before the holder's journal row exists
+        // still names the holder's pid and host (pg_stat_activity keeps 63 bytes: the pid first, the host may be cut).
+        var session = await PgSession.OpenAsync(settings.Dsn, Operation, dedicated: true, ct,
+            $"codes-history-etl pid {Environment.ProcessId} host {Environment.MachineName}");
         try
         {
             var taken = await session.QueryAsync(Operation, "SELECT pg_try_advisory_lock(hashtext($1))", r => r.GetBoolean(0), ct, settings.ProcessName);

@@ -82,6 +82,25 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         Assert.Equal(rows.Length, await sink.CountWindowAsync(Since, Until, Ct));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_insert_abandoned_within_its_first_block_commits_nothing(bool gzip)
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings, gzip);
+        var sink = new ClickHouseSink(client, "job");
+        await using (var insert = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        {
+            foreach (var row in Window(5_000, Since, Until))
+            {
+                await insert.WriteAsync(row, Ct); // several 64 KiB chunks reach the server, then the window is abandoned
+            }
+        }
+
+        Assert.Equal(0, await sink.CountWindowAsync(Since, Until, Ct));
+    }
+
     [Fact]
     public async Task Rows_a_failed_run_left_that_the_source_no_longer_has_are_removed()
     {

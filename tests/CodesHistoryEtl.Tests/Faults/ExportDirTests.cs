@@ -1,0 +1,102 @@
+using CodesHistoryEtl.Cli;
+using CodesHistoryEtl.Csv;
+using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Tests.Support;
+using PhoenixSim;
+
+namespace CodesHistoryEtl.Tests.Faults;
+
+/// <summary>
+/// The export directory read-only, full, missing, or a file: a clear error naming the file and the OS reason,
+/// exit 1, nothing half-written visible, ClickHouse without the failed window, the watermark not past it; then parity.
+/// </summary>
+public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
+{
+    private static readonly IReadOnlyList<Window> Windows = FaultChecks.Hours(2);
+    private static readonly IReadOnlyList<Window> FirstOnly = FaultChecks.Hours(1);
+
+    [Fact]
+    public async Task Read_only_export_dir_fails_the_rerun_of_a_window_keeping_its_old_csv_and_the_remounted_rerun_reaches_parity()
+    {
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(13, new DateOnly(2025, 7, 31), 2, 2_400));
+        using var mount = TmpfsMount.Over(pipeline.ExportDir, "4m");
+        var first = await pipeline.RunAsync(FaultChecks.RunArgs(FirstOnly));
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Stderr);
+        var firstCsv = ExportFileNames.Csv(pipeline.Export, Windows[0], Pipeline.Almaty);
+        var before = await File.ReadAllBytesAsync(firstCsv, TestContext.Current.CancellationToken);
+
+        mount.Remount("ro");
+        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+
+        await FaultChecks.AssertFailedAsync(pipeline, failed, "export", "Read-only file system", Windows[0].Until);
+        Assert.Contains($".{Path.GetFileName(firstCsv)}.", failed.Stderr, StringComparison.Ordinal); // the file it could not create
+        Assert.Equal(before, await File.ReadAllBytesAsync(firstCsv, TestContext.Current.CancellationToken));
+        await pipeline.AssertParityAsync(FirstOnly);
+        Assert.Equal(0, await pipeline.CountAsync(Windows[1]));
+        Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, Windows[1], Pipeline.Almaty)));
+
+        mount.Remount("rw");
+        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
+        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+    }
+
+    [Fact]
+    public async Task Export_dir_filling_up_mid_window_fails_that_window_whole_and_after_freeing_space_the_rerun_reaches_parity()
+    {
+        // window 1 is small; window 2 carries ~600 KB of text, more than the 256 KB filesystem has left
+        var big = Enumerable.Range(0, 150).Select(i => SampleRows.Make($"big-{i:D4}", 1, Windows[1].Since.AddSeconds(i),
+            ("b", SampleRows.Text(new string('x', 4_000)))));
+        var rows = SyntheticData.Generate(17, new DateOnly(2025, 7, 31), 2, 1_200).Concat(big);
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, rows);
+        using var mount = TmpfsMount.Over(pipeline.ExportDir, "256k");
+
+        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+
+        await FaultChecks.AssertFailedAsync(pipeline, failed, "export", "No space left on device", Windows[0].Until);
+        var secondCsv = ExportFileNames.Csv(pipeline.Export, Windows[1], Pipeline.Almaty);
+        Assert.Contains($".{Path.GetFileName(secondCsv)}.", failed.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(secondCsv));
+        Assert.True(await pipeline.CountAsync(Windows[1]) == 0, failed.Stderr); // neither CSV nor ClickHouse holds the failed window
+        await pipeline.AssertParityAsync(FirstOnly);
+
+        mount.Remount("size=4m");
+        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
+        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+    }
+
+    [Fact]
+    public async Task Missing_export_dir_is_created()
+    {
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(19, new DateOnly(2025, 7, 31), 2, 1_200));
+        Directory.Delete(pipeline.ExportDir);
+
+        var run = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+    }
+
+    [Fact]
+    public async Task Export_dir_that_is_a_file_fails_naming_it_and_the_rerun_after_removing_it_reaches_parity()
+    {
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(23, new DateOnly(2025, 7, 31), 2, 1_200));
+        Directory.Delete(pipeline.ExportDir);
+        await File.WriteAllTextAsync(pipeline.ExportDir, "not a directory", TestContext.Current.CancellationToken);
+
+        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+
+        Assert.True(failed.ExitCode == ExitCodes.Failed, failed.Stderr);
+        Assert.Contains(pipeline.ExportDir, failed.Stderr, StringComparison.Ordinal);
+        Assert.Equal("not a directory", await File.ReadAllTextAsync(pipeline.ExportDir, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await pipeline.CountAsync(new Window(Windows[0].Since, Windows[^1].Until)));
+        Assert.Null(await pipeline.WatermarkAsync());
+        Assert.Equal("export", (await pipeline.RunsAsync())[0].ErrorKind);
+
+        File.Delete(pipeline.ExportDir);
+        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
+        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+    }
+}
