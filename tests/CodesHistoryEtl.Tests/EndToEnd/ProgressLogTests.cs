@@ -11,7 +11,8 @@ public sealed class ProgressLogTests(PostgresFixture postgres, ClickHouseFixture
     public async Task A_slow_run_logs_progress_lines_and_a_summary_with_the_run_totals()
     {
         var windows = E2eRows.Windows();
-        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, E2eRows.For(windows, rowsPerDay: 1_000));
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, E2eRows.For(windows, rowsPerDay: 10_000));
+        // ~400 rows a window: the first frame is capped at 100 rows, then 10 a frame at 100 ms, ~3 s a window
         pipeline.Env["PHX_FETCHMANY_SIZE"] = "10";
         pipeline.Env["LOG_LEVEL"] = "information";
         pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(100);
