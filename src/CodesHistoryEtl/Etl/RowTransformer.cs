@@ -107,7 +107,7 @@ public sealed class RowTransformer(Window window)
         }
 
         return text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && !IsWellFormed(text)
-            ? "text is not valid Unicode (a lone surrogate)"
+            ? "text is not valid UTF-8 (invalid bytes on the wire, or a lone surrogate)"
             : null;
     }
 

@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
-/// Decodes short UTF-8 texts of one column, handing out the same string for the same bytes while the column
-/// repeats itself (names, INNs, GTINs): a hit costs a hash and a compare instead of an allocation. A column
-/// whose values rarely repeat (codes, ids) turns the pool off after its first 4096 texts, so unique values
-/// pay nothing extra. Not thread-safe (one per decoder, one decoder per client).
+/// Decodes the UTF-8 texts of one column (invalid bytes kept visible: <see cref="WireUtf8"/>), handing out the
+/// same string for the same bytes while the column repeats itself (names, INNs, GTINs): a hit costs a hash and a
+/// compare instead of an allocation. A column whose values rarely repeat (codes, ids) turns the pool off after
+/// its first 4096 texts, so unique values pay nothing extra. Not thread-safe (one per decoder, one decoder per client).
 /// </summary>
 internal sealed class StringPool
 {
@@ -29,7 +28,7 @@ internal sealed class StringPool
 
         if (_off || utf8.Length > MaxBytes)
         {
-            return Encoding.UTF8.GetString(utf8);
+            return WireUtf8.Decode(utf8);
         }
 
         ref var slot = ref _slots[Hash(utf8) & (Slots - 1)];
@@ -39,7 +38,7 @@ internal sealed class StringPool
             return slot.Text;
         }
 
-        var text = Encoding.UTF8.GetString(utf8);
+        var text = WireUtf8.Decode(utf8);
         slot = (utf8.ToArray(), text);
         if (++_lookups == Probation)
         {

@@ -120,6 +120,36 @@ public sealed class FrameDecoderTests
         return column;
     }
 
+    [Fact]
+    public void Invalid_utf8_bytes_decode_to_lone_surrogates_not_to_a_silent_replacement_character()
+    {
+        var frame = Frame(Cells(Text("ok-XXXX"), Number(1), Number(2), Array("YYYY"))).ToByteArray();
+        Replace(frame, "XXXX"u8, [0xC3, 0x28, 0xFF, 0x41]); // a broken two-byte sequence, a byte never valid, then 'A'
+        Replace(frame, "YYYY"u8, [0xE2, 0x82, 0x41, 0x42]); // a truncated three-byte sequence, then "AB"
+        var rows = new List<SourceRow>();
+
+        Decoder.Decode(frame, rows);
+
+        Assert.Equal("ok-<DCC3>(<DCFF>A", Escaped(rows[0][0].Text));
+        Assert.Equal("<DCE2><DC82>AB", Escaped(rows[0][3].Array[0]!));
+        Assert.Equal("ok-é", Decode(Frame(Cells(Text("ok-é"), Number(1), Number(2), NullArray())))[0][0].Text);
+    }
+
+    /// <summary>Overwrites every copy of <paramref name="marker"/> (a scalar is sent twice: scalar_value and the deprecated value).</summary>
+    private static void Replace(byte[] bytes, ReadOnlySpan<byte> marker, byte[] with)
+    {
+        var copies = 0;
+        for (var at = bytes.AsSpan().IndexOf(marker); at >= 0; at = bytes.AsSpan().IndexOf(marker), copies++)
+        {
+            with.CopyTo(bytes, at);
+        }
+
+        Assert.True(copies > 0);
+    }
+
+    private static string Escaped(string text) =>
+        string.Concat(text.Select(ch => char.IsSurrogate(ch) ? $"<{(int)ch:X4}>" : ch.ToString()));
+
     internal static TypedValue Null() => new() { Type = Rep.Null, Null = true };
 
     internal static ColumnValue Text(string text) => Scalar(new TypedValue { Type = Rep.String, StringValue = text });

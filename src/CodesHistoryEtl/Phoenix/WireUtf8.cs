@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
+namespace CodesHistoryEtl.Phoenix;
+
+/// <summary>
+/// UTF-8 decoding of the texts in a frame that keeps invalid bytes visible: each byte of an invalid sequence
+/// becomes the lone surrogate U+DC00 + byte (as Python's "surrogateescape"). Valid UTF-8 never decodes to a
+/// lone surrogate, so the row transform rejects such a row naming its column, where the default decoder would
+/// load U+FFFD in its place without a word. Valid text decodes exactly as <see cref="Encoding.UTF8"/> does, at
+/// its speed: the slow path runs only when the result holds U+FFFD and the bytes are really invalid.
+/// </summary>
+internal static class WireUtf8
+{
+    public static string Decode(ReadOnlySpan<byte> utf8)
+    {
+        var text = Encoding.UTF8.GetString(utf8);
+        return text.Contains('\uFFFD', StringComparison.Ordinal) && !Utf8.IsValid(utf8) ? Escaped(utf8) : text;
+    }
+
+    private static string Escaped(ReadOnlySpan<byte> utf8)
+    {
+        var text = new StringBuilder(utf8.Length);
+        Span<char> chars = stackalloc char[2];
+        while (!utf8.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(utf8, out var rune, out var consumed) == OperationStatus.Done)
+            {
+                text.Append(chars[..rune.EncodeToUtf16(chars)]);
+            }
+            else
+            {
+                foreach (var b in utf8[..consumed])
+                {
+                    text.Append((char)(0xDC00 + b));
+                }
+            }
+
+            utf8 = utf8[consumed..];
+        }
+
+        return text.ToString();
+    }
+}
