@@ -29,10 +29,11 @@ bash ops/services.sh start
 # shellcheck disable=SC1090
 source <(bash ops/services.sh env) # PG_DSN, CH_URL, CH_USER, CH_PASSWORD, CH_TCP_PORT
 
-step "Build (Release)"
-dotnet build CodesHistoryEtl.sln -c Release -v q -nologo | grep -E "error|Warn|Elapsed" || true
-
 mkdir -p "$DEMO/export"
+step "Build (Release)"
+dotnet build CodesHistoryEtl.sln -c Release -v q -nologo >"$DEMO/build.log" 2>&1 ||
+  { tail -30 "$DEMO/build.log" >&2; echo "demo: the build failed (see $DEMO/build.log)" >&2; exit 1; }
+grep -E "Warn|Elapsed" "$DEMO/build.log" || true
 sim_log=$DEMO/phoenix-sim.log
 sim_pid=
 stop_sim() { [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; true; }
