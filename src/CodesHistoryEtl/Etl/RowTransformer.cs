@@ -23,6 +23,7 @@ public sealed class RowTransformer(Window window)
     /// </summary>
     private const long MaxDateTimeMillis = 4_291_747_199_999;
     private static readonly int ChOrdinal = Columns.SourceOrdinalOf("ch");
+    private static readonly Column[] Source = [.. Columns.Source];
 
     private readonly DuplicateKeys _keys = new();
     private readonly long _tsMillis = window.Until.ToUnixTimeMilliseconds();
@@ -60,7 +61,7 @@ public sealed class RowTransformer(Window window)
             return $"row has {row.Values.Length} values, expected {Columns.Source.Count}";
         }
 
-        foreach (var column in Columns.Source)
+        foreach (var column in Source)
         {
             var value = row[column.SourceOrdinal];
             if (value.IsNull)
@@ -157,7 +158,15 @@ public sealed class RowTransformer(Window window)
         var byteCount = Encoding.UTF8.GetByteCount(did.Text);
         var bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(did.Text, bytes);
-        MD5.HashData(bytes, hash);
+        if (byteCount <= ShortMd5.MaxLength)
+        {
+            ShortMd5.Hash(bytes, hash);
+        }
+        else
+        {
+            MD5.HashData(bytes, hash);
+        }
+
         return FieldValue.FromText(Convert.ToHexStringLower(hash));
     }
 }
