@@ -83,13 +83,16 @@ for rows in "${sizes[@]}"; do
   rm -rf "$export_dir"
 
   # The reference leg: the inserted columns (all but MATERIALIZED ones and ts_ingested, left to its DEFAULT),
-  # exported untimed, then inserted by clickhouse-client into an empty copy of the table.
+  # exported untimed, then inserted by clickhouse-client into an empty copy of the table, in blocks of at most
+  # 262144 rows (the etl's windows are one block each, ~210k rows at 5M a day; 1M-row blocks of this table
+  # exceed the local server's 3.7 GiB per-query memory limit).
   columns=$(ch --query "SELECT arrayStringConcat(groupArray(name), ', ') FROM (SELECT name FROM system.columns
     WHERE database = '$db' AND table = 'daily_codes_history' AND default_kind != 'MATERIALIZED' AND name != 'ts_ingested')")
   ch --query "SELECT $columns FROM $db.daily_codes_history FORMAT RowBinary" >"$work/rows.bin"
   ch --query "CREATE TABLE $db.reference AS $db.daily_codes_history"
   /usr/bin/time -v -o "$work/ref.time" clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" \
-    --password "$CH_PASSWORD" --query "INSERT INTO $db.reference ($columns) FORMAT RowBinary" <"$work/rows.bin"
+    --password "$CH_PASSWORD" --max_insert_block_size=262144 --min_insert_block_size_rows=262144 \
+    --query "INSERT INTO $db.reference ($columns) FORMAT RowBinary" <"$work/rows.bin"
   referenced=$(ch --query "SELECT count() FROM $db.reference")
   ((referenced == rows)) || { echo "pipeline: reference inserted $referenced rows, expected $rows" >&2; exit 1; }
   bytes=$(stat -c %s "$work/rows.bin")
