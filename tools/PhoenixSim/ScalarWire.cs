@@ -41,10 +41,29 @@ internal static class ScalarWire
 
     public static int Null(Span<byte> destination) => Column(destination, [1 << 3, (byte)Rep.Null, 7 << 3, 1]);
 
+    /// <summary>Bytes <see cref="Text"/> writes for a text of <paramref name="utf8Length"/> bytes.</summary>
+    public static int TextLength(int utf8Length) =>
+        ColumnLength(TypeLength(Rep.String) + (utf8Length == 0 ? 0 : 1 + VarintSize((ulong)utf8Length) + utf8Length));
+
+    /// <summary>Bytes <see cref="Number"/> writes.</summary>
+    public static int NumberLength(Rep rep, long value) =>
+        ColumnLength(TypeLength(rep) + (value == 0 ? 0 : 1 + VarintSize((ulong)((value << 1) ^ (value >> 63)))));
+
+    /// <summary>Bytes <see cref="Null"/> writes.</summary>
+    public static int NullLength { get; } = ColumnLength(4);
+
     private static int Type(Span<byte> typed, Rep rep)
     {
         typed[0] = 1 << 3;
         return Varint(typed, 1, (ulong)rep);
+    }
+
+    private static int TypeLength(Rep rep) => 1 + VarintSize((ulong)rep);
+
+    private static int ColumnLength(int typed)
+    {
+        var inner = 2 * (1 + VarintSize((ulong)typed) + typed);
+        return 1 + VarintSize((ulong)inner) + inner;
     }
 
     /// <summary>Row.value (field 1) holding ColumnValue { value (1) = typed; scalar_value (4) = typed }.</summary>

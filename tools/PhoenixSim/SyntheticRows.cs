@@ -21,7 +21,7 @@ internal sealed class SyntheticRows : SimRows
     private const long Hour = 3_600_000;
     private const long Day = 24 * Hour;
     private const int OwnColumns = 4; // c, t, opd, did
-    private const int MaxOwnBytes = 256;
+    private const int SerialDigits = 9;
 
     private static readonly byte[] CodePrefix = "0104601234567890215"u8.ToArray();
     private static readonly byte[] CodeSuffix = "\u001d91EE07"u8.ToArray();
@@ -34,9 +34,9 @@ internal sealed class SyntheticRows : SimRows
 
     public SyntheticRows(int seed, DateOnly from, int days, int rowsPerDay, IReadOnlyList<Rep> reps)
     {
-        if (Columns.DidOrdinal != OwnColumns - 1 || (long)days * rowsPerDay > int.MaxValue)
+        if (Columns.DidOrdinal != OwnColumns - 1 || (long)days * rowsPerDay >= 1_000_000_000)
         {
-            throw new ArgumentException("the compact synthetic table needs columns c, t, opd, did first and fewer than 2^31 rows");
+            throw new ArgumentException("the compact synthetic table needs columns c, t, opd, did first and fewer than 10^9 rows");
         }
 
         _seed = (ulong)seed;
@@ -57,7 +57,16 @@ internal sealed class SyntheticRows : SimRows
 
     public override long? TimeOf(int index) => _times[index];
 
-    public override int EncodedLength(int index) => WriteOwn(index, stackalloc byte[MaxOwnBytes]) + BodyOf(index).Length;
+    public override int EncodedLength(int index)
+    {
+        var key = KeyRow(index);
+        var h = Hash(key, 0);
+        return ScalarWire.TextLength(CodePrefix.Length + SerialDigits + 1 + (HasCodeSuffix(h) ? CodeSuffix.Length : 0))
+            + ScalarWire.NumberLength(Rep.Byte, T(index, h))
+            + ScalarWire.NumberLength(Rep.Long, _times[index])
+            + (IsDidNull(h) ? ScalarWire.NullLength : ScalarWire.TextLength(16))
+            + BodyOf(index).Length;
+    }
 
     public override void WriteEncoded(int index, Span<byte> destination)
     {
@@ -89,6 +98,12 @@ internal sealed class SyntheticRows : SimRows
         _ => dayStart + (long)(h % Day),
     };
 
+    private static bool HasCodeSuffix(ulong h) => (h >> 8) % 10 == 0;
+
+    private static long T(int row, ulong h) => (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0);
+
+    private static bool IsDidNull(ulong h) => (h >> 24) % 100 < 15;
+
     private int BodyIndex(int row) => (int)(Hash(KeyRow(row), 2) % PoolSize);
 
     private byte[] BodyOf(int row) => _bodies[BodyIndex(row)];
@@ -102,16 +117,16 @@ internal sealed class SyntheticRows : SimRows
         return z ^ (z >> 31);
     }
 
-    /// <summary>Writes the Row fields of c, t, opd and did; returns their length.</summary>
+    /// <summary>Writes the Row fields of c, t, opd and did (<see cref="EncodedLength"/> counts the same); returns their length.</summary>
     private int WriteOwn(int row, Span<byte> destination)
     {
         var key = KeyRow(row);
         var h = Hash(key, 0);
-        Span<byte> code = stackalloc byte[CodePrefix.Length + 10 + CodeSuffix.Length];
+        Span<byte> code = stackalloc byte[CodePrefix.Length + SerialDigits + 1 + CodeSuffix.Length];
         var position = ScalarWire.Text(destination, Code(key, h, code));
-        position += ScalarWire.Number(destination[position..], Rep.Byte, (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0));
+        position += ScalarWire.Number(destination[position..], Rep.Byte, T(row, h));
         position += ScalarWire.Number(destination[position..], Rep.Long, _times[row]);
-        if ((h >> 24) % 100 < 15)
+        if (IsDidNull(h))
         {
             return position + ScalarWire.Null(destination[position..]);
         }
@@ -125,10 +140,14 @@ internal sealed class SyntheticRows : SimRows
     private static ReadOnlySpan<byte> Code(int key, ulong h, Span<byte> code)
     {
         CodePrefix.CopyTo(code);
-        key.TryFormat(code[CodePrefix.Length..], out var digits, "D9", CultureInfo.InvariantCulture);
-        var length = CodePrefix.Length + digits;
+        var length = CodePrefix.Length + SerialDigits;
+        for (var (i, rest) = (length - 1, key); i >= CodePrefix.Length; i--, rest /= 10)
+        {
+            code[i] = (byte)('0' + (rest % 10));
+        }
+
         code[length++] = (byte)('A' + (int)(h % 26));
-        if ((h >> 8) % 10 == 0)
+        if (HasCodeSuffix(h))
         {
             CodeSuffix.CopyTo(code[length..]);
             length += CodeSuffix.Length;
