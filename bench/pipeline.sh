@@ -39,6 +39,7 @@ cleanup() {
   [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 # "Maximum resident set size (kbytes): 123" -> 123
 field() { sed -n "s/^\s*$1: //p" "$2"; }
