@@ -28,6 +28,7 @@ internal sealed class SyntheticRows : SimRows
     private static readonly ColumnKind[] Kinds = Columns.Source.Select(c => c.Kind).ToArray();
 
     private readonly ulong _seed;
+    private readonly int _rowsPerDay;
     private readonly long[] _times;
     private readonly byte[][] _bodies;
     private readonly bool[] _bodyHasArray;
@@ -40,6 +41,7 @@ internal sealed class SyntheticRows : SimRows
         }
 
         _seed = (ulong)seed;
+        _rowsPerDay = rowsPerDay;
         var pool = SyntheticData.Generate(seed, from, 1, PoolSize);
         var arrayOrdinal = Columns.SourceOrdinalOf("ch");
         _bodies = pool.Select(r => Body(RowEncoder.Encode(r.Values, reps))).ToArray();
@@ -85,10 +87,11 @@ internal sealed class SyntheticRows : SimRows
         return new SourceRow(row.Value.Select((v, i) => Decode(v, Kinds[i])).ToArray());
     }
 
-    private static bool IsRepeat(int row) => row % 40 == 39;
+    /// <summary>Every 40th row of a day (never a day's first) repeats the one before it.</summary>
+    private bool IsRepeat(int row) => row % _rowsPerDay % 40 == 39;
 
     /// <summary>The row whose c, opd, did and body a row carries (itself, or the one it repeats).</summary>
-    private static int KeyRow(int row) => IsRepeat(row) ? row - 1 : row;
+    private int KeyRow(int row) => IsRepeat(row) ? row - 1 : row;
 
     private static long Opd(long dayStart, int i, ulong h) => (i % 50) switch
     {
@@ -100,7 +103,7 @@ internal sealed class SyntheticRows : SimRows
 
     private static bool HasCodeSuffix(ulong h) => (h >> 8) % 10 == 0;
 
-    private static long T(int row, ulong h) => (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0);
+    private long T(int row, ulong h) => (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0);
 
     private static bool IsDidNull(ulong h) => (h >> 24) % 100 < 15;
 

@@ -38,7 +38,7 @@ public sealed class SyntheticTableTests
     [Fact]
     public void Rows_come_in_key_order_within_their_days_with_repeated_sort_keys()
     {
-        var rows = SimDataSet.Synthetic(1, From, 2, 1000, Options).Rows.ToList();
+        var rows = SimDataSet.Synthetic(1, From, 2, 999, Options).Rows.ToList(); // 999: day 2 starts where a repeat would fall
         var start = new DateTimeOffset(2025, 8, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
         for (var i = 1; i < rows.Count; i++)
@@ -47,12 +47,12 @@ public sealed class SyntheticTableTests
             Assert.True(order < 0 || (order == 0 && rows[i - 1][Columns.TOrdinal].Number < rows[i][Columns.TOrdinal].Number), $"row {i} out of order");
         }
 
-        Assert.All(rows.Take(1000), r => Assert.InRange(r[Columns.TimeOrdinal].Number, start, start + 86_399_999));
-        Assert.All(rows.Skip(1000), r => Assert.InRange(r[Columns.TimeOrdinal].Number, start + 86_400_000, start + 2 * 86_400_000 - 1));
+        Assert.All(rows.Take(999), r => Assert.InRange(r[Columns.TimeOrdinal].Number, start, start + 86_399_999));
+        Assert.All(rows.Skip(999), r => Assert.InRange(r[Columns.TimeOrdinal].Number, start + 86_400_000, start + 2 * 86_400_000 - 1));
         Assert.Equal(rows[38][Columns.TimeOrdinal], rows[39][Columns.TimeOrdinal]);
         Assert.Equal(rows[38][Columns.DidOrdinal], rows[39][Columns.DidOrdinal]);
         Assert.InRange(rows.Count(r => r[Columns.DidOrdinal].IsNull), 50, 500);
-        Assert.InRange(rows.Select(r => r[Columns.DidOrdinal]).Distinct().Count(), 1500, 2000);
+        Assert.InRange(rows.Select(r => r[Columns.DidOrdinal]).Distinct().Count(), 1500, 1998);
     }
 
     [Fact]
