@@ -7,7 +7,8 @@ namespace CodesHistoryEtl.Bench;
 
 /// <summary>
 /// The simulator's protocol layer serving one window of 50,000 rows in 5000-row frames (PrepareAndExecute,
-/// then Fetch to the end), without HTTP. Figures are per row: it must stay far below the client's cost.
+/// then Fetch to the end), without HTTP, from given rows and from the compact synthetic table. Figures are per
+/// row: it must stay far below the client's cost.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
@@ -18,11 +19,16 @@ public class SimulatorServeBenchmark
 
     private SimEndpoint _endpoint = null!;
 
+    [Params(false, true)]
+    public bool Compact { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        var data = new SimDataSet(SyntheticData.Generate(seed: 1, new DateOnly(2025, 8, 1), days: 1, rowsPerDay: Rows),
-            new SimOptions { TsUnits = CodesHistoryEtl.Config.TimeUnits.Millis });
+        var options = new SimOptions { TsUnits = CodesHistoryEtl.Config.TimeUnits.Millis };
+        var data = Compact
+            ? SimDataSet.Synthetic(seed: 1, new DateOnly(2025, 8, 1), days: 1, rowsPerDay: Rows, options)
+            : new SimDataSet(SyntheticData.Generate(seed: 1, new DateOnly(2025, 8, 1), days: 1, rowsPerDay: Rows), options);
         _endpoint = new SimEndpoint(data, new SimFaults(), TimeProvider.System);
         Send(new OpenConnectionRequest { ConnectionId = "bench" });
     }

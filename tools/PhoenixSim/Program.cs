@@ -31,18 +31,18 @@ internal static class Program
             TsColumn = Get("ts-column", "opd"),
             TsUnits = Enum.Parse<TimeUnits>(Get("ts-units", "timestamp"), ignoreCase: true),
         };
-        var rows = options.TryGetValue("fixture", out var fixture)
-            ? FixtureFile.Read(fixture)
-            : SyntheticData.Generate(int.Parse(Get("seed", "1"), CultureInfo.InvariantCulture),
+        var data = options.TryGetValue("fixture", out var fixture)
+            ? new SimDataSet(FixtureFile.Read(fixture), sim)
+            : SimDataSet.Synthetic(int.Parse(Get("seed", "1"), CultureInfo.InvariantCulture),
                 DateOnly.ParseExact(Get("from", "2025-08-01"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                int.Parse(Get("days", "2"), CultureInfo.InvariantCulture), int.Parse(Get("rows-per-day", "10000"), CultureInfo.InvariantCulture));
+                int.Parse(Get("days", "2"), CultureInfo.InvariantCulture), int.Parse(Get("rows-per-day", "10000"), CultureInfo.InvariantCulture), sim);
 
-        await using var simulator = new PhoenixSimulator(new SimDataSet(rows, sim));
+        await using var simulator = new PhoenixSimulator(data);
         var stop = new TaskCompletionSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         await simulator.StartAsync(int.Parse(Get("port", "8765"), CultureInfo.InvariantCulture), CancellationToken.None);
-        Console.WriteLine($"PhoenixSim serving {rows.Count} rows of {sim.Table} ({sim.TsUnits}) at {simulator.Url}");
+        Console.WriteLine($"PhoenixSim serving {data.Rows.Count} rows of {sim.Table} ({sim.TsUnits}) at {simulator.Url}");
         await stop.Task;
         return 0;
     }

@@ -45,25 +45,24 @@ internal static class SimCursor
     public static SimReply Execute(SimStatement statement, SimQuery query, (long From, long To) bounds, long maxRowsTotal,
         int firstFrameMaxSize, SimDataSet data)
     {
-        var indexes = query.Explain ? [] : data.Select(bounds.From, bounds.To);
-        var rows = query.Explain ? ExplainRows(query, data.Options, bounds) : indexes.Select(i => data.EncodedRows[i]).ToArray();
+        var rows = query.Explain ? ExplainRows(data.Options, bounds) : new SimResult(data.Encoded, data.Select(bounds.From, bounds.To));
         if (maxRowsTotal >= 0)
         {
-            rows = rows.Take((int)Math.Min(maxRowsTotal, int.MaxValue)).ToArray();
+            rows = rows.Take(maxRowsTotal);
         }
 
         var count = firstFrameMaxSize switch
         {
-            -2 => rows.Length,
-            < 0 or > FirstFrameCap => Math.Min(FirstFrameCap, rows.Length),
-            _ => Math.Min(firstFrameMaxSize, rows.Length),
+            -2 => rows.Count,
+            < 0 or > FirstFrameCap => Math.Min(FirstFrameCap, rows.Count),
+            _ => Math.Min(firstFrameMaxSize, rows.Count),
         };
-        var done = count == rows.Length || firstFrameMaxSize == 0;
+        var done = count == rows.Count || firstFrameMaxSize == 0;
         statement.Result = done ? null : rows;
         statement.Position = count;
         statement.Exhausted = done;
 
-        var signature = SignatureOf(query, data, arrayComponentKnown: data.HasNonNullArray(indexes.Take(count)));
+        var signature = SignatureOf(query, data, arrayComponentKnown: !query.Explain && rows.HasNonNullArray(count));
         var resultSet = new ResultSetResponse
         {
             ConnectionId = statement.ConnectionId, StatementId = statement.Id, OwnStatement = true, Signature = signature,
@@ -82,9 +81,9 @@ internal static class SimCursor
         }
 
         var size = request.FrameMaxSize != 0 ? request.FrameMaxSize : (int)request.FetchMaxRowCount;
-        var remaining = rows.Length - statement.Position;
+        var remaining = rows.Count - statement.Position;
         var count = size < 0 ? remaining : Math.Min(size, remaining);
-        var done = size == 0 || statement.Position + count >= rows.Length;
+        var done = size == 0 || statement.Position + count >= rows.Count;
         var reply = WireBytes.FrameReply(nameof(FetchResponse), null, rows, statement.Position, count, (long)request.Offset, done);
         statement.Position += count;
         if (done)
@@ -111,7 +110,7 @@ internal static class SimCursor
             : throw new SimSqlException($"ERROR 203 (22005): Type mismatch. {(options.TsUnits == TimeUnits.Millis ? "BIGINT" : "TIMESTAMP")} and {value.Type} for {options.TsColumn.ToUpperInvariant()}", "22005");
     }
 
-    private static byte[][] ExplainRows(SimQuery query, SimOptions options, (long From, long To) bounds)
+    private static SimResult ExplainRows(SimOptions options, (long From, long To) bounds)
     {
         var table = options.Table.ToUpperInvariant();
         var ts = options.TsColumn.ToUpperInvariant();
@@ -120,7 +119,7 @@ internal static class SimCursor
             ? [$"CLIENT 1-CHUNK PARALLEL 1-WAY ROUND ROBIN RANGE SCAN OVER {table} [{bounds.From}] - [{bounds.To}]"]
             : [$"CLIENT 1-CHUNK PARALLEL 1-WAY ROUND ROBIN FULL SCAN OVER {table}",
                 $"    SERVER FILTER BY ({ts} >= {bounds.From} AND {ts} < {bounds.To})"];
-        return plan.Select(line => RowEncoder.Encode([FieldValue.FromText(line), FieldValue.Null, FieldValue.Null, FieldValue.Null],
-            SimDataSet.ExplainReps)).ToArray();
+        var rows = plan.Select(line => new SourceRow([FieldValue.FromText(line), FieldValue.Null, FieldValue.Null, FieldValue.Null])).ToArray();
+        return new SimResult(new StoredRows(rows, SimDataSet.ExplainReps, timeOrdinal: 1), Enumerable.Range(0, rows.Length).ToArray());
     }
 }

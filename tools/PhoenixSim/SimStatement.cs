@@ -15,7 +15,7 @@ internal sealed class SimStatement(uint id, string connectionId, DateTimeOffset 
     public long MaxRowsTotal { get; set; }
 
     /// <summary>The rows of the open result set, or null when there is none (never executed, or done).</summary>
-    public byte[][]? Result { get; set; }
+    public SimResult? Result { get; set; }
 
     public int Position { get; set; }
 

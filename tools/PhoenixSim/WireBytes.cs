@@ -16,12 +16,15 @@ internal static class WireBytes
     /// WireMessage { name; wrapped: FetchResponse { frame } } or, with <paramref name="resultSetPrefix"/> (a
     /// serialized ResultSetResponse without its frame), WireMessage { name; wrapped: ExecuteResponse { results: [prefix + first_frame] } }.
     /// </summary>
-    public static SimReply FrameReply(string responseName, byte[]? resultSetPrefix, byte[][] rows, int start, int count, long offset, bool done)
+    public static SimReply FrameReply(string responseName, byte[]? resultSetPrefix, SimResult result, int start, int count, long offset, bool done)
     {
         var frameLength = (offset != 0 ? 1 + CodedOutputStream.ComputeUInt64Size((ulong)offset) : 0) + (done ? 2 : 0);
-        for (var i = start; i < start + count; i++)
+        var rows = result.Rows;
+        var lengths = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
+        for (var i = 0; i < count; i++)
         {
-            frameLength += Field(rows[i].Length);
+            lengths[i] = rows.EncodedLength(result.IndexAt(start + i));
+            frameLength += Field(lengths[i]);
         }
 
         var resultSetLength = resultSetPrefix is null ? 0 : resultSetPrefix.Length + Field(frameLength);
@@ -56,11 +59,14 @@ internal static class WireBytes
             buffer[position++] = 1;
         }
 
-        for (var i = start; i < start + count; i++)
+        for (var i = 0; i < count; i++)
         {
-            position = WriteField(buffer, position, 3, rows[i]);
+            position = WriteHeader(buffer, position, 3, lengths[i]);
+            rows.WriteEncoded(result.IndexAt(start + i), buffer.AsSpan(position, lengths[i]));
+            position += lengths[i];
         }
 
+        ArrayPool<int>.Shared.Return(lengths);
         return new SimReply(200, buffer, position, IsFrame: true, Pooled: true);
     }
 

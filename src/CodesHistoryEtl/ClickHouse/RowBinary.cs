@@ -47,6 +47,17 @@ public static class RowBinary
 
     public static void WriteString(IBufferWriter<byte> output, string value)
     {
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (maxBytes < 0x80)
+        {
+            // a short text (the common case): its length fits the one-byte prefix, so encode it once, in place
+            var span = output.GetSpan(1 + maxBytes);
+            var written = Encoding.UTF8.GetBytes(value, span[1..]);
+            span[0] = (byte)written;
+            output.Advance(1 + written);
+            return;
+        }
+
         var length = Encoding.UTF8.GetByteCount(value);
         WriteVarUInt(output, (ulong)length);
         if (length > 0)

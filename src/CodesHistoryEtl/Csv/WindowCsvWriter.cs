@@ -5,7 +5,7 @@ using CodesHistoryEtl.Etl;
 namespace CodesHistoryEtl.Csv;
 
 /// <summary>
-/// The CSV of one window (optionally gzip): rows stream through a 64 KiB buffer into a temporary file
+/// The CSV of one window (optionally gzip): rows stream through a 512 KiB buffer into a temporary file
 /// that <see cref="CommitAsync"/> renames into place. Disposed without a commit, nothing is left behind.
 /// </summary>
 public sealed class WindowCsvWriter : IAsyncDisposable

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
@@ -21,7 +23,14 @@ public sealed class DuplicateKeys
             }
             else if (Columns.Source[ordinal].Kind == ColumnKind.String)
             {
-                foreach (var ch in value.Text)
+                // four UTF-16 units a step, then the rest one by one
+                var text = value.Text.AsSpan();
+                foreach (var chunk in MemoryMarshal.Cast<char, ulong>(text))
+                {
+                    Mix(ref a, ref b, chunk);
+                }
+
+                foreach (var ch in text[(text.Length & ~3)..])
                 {
                     Mix(ref a, ref b, ch);
                 }

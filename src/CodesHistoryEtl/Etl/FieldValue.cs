@@ -2,22 +2,24 @@ namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// One decoded source value: SQL NULL, a number (integers; epoch milliseconds UTC for timestamps),
-/// a text, or a text array whose elements may themselves be NULL. A struct, so a row is one allocation.
+/// a text, or a text array whose elements may themselves be NULL. A struct of 16 bytes (NULL is a marker
+/// reference, not a third field), so a row is one small allocation.
 /// </summary>
 public readonly struct FieldValue : IEquatable<FieldValue>
 {
+    private static readonly object NullMarker = new();
+
     private readonly object? _reference;
 
-    private FieldValue(long number, object? reference, bool isNull)
+    private FieldValue(long number, object? reference)
     {
         Number = number;
         _reference = reference;
-        IsNull = isNull;
     }
 
-    public static FieldValue Null { get; } = new(0, null, isNull: true);
+    public static FieldValue Null { get; } = new(0, NullMarker);
 
-    public bool IsNull { get; }
+    public bool IsNull => ReferenceEquals(_reference, NullMarker);
 
     /// <summary>The integer value, or epoch milliseconds (UTC) for a DateTime column.</summary>
     public long Number { get; }
@@ -26,11 +28,11 @@ public readonly struct FieldValue : IEquatable<FieldValue>
 
     public string?[] Array => _reference as string?[] ?? throw new InvalidOperationException("Not an array value");
 
-    public static FieldValue FromNumber(long number) => new(number, null, isNull: false);
+    public static FieldValue FromNumber(long number) => new(number, null);
 
-    public static FieldValue FromText(string text) => new(0, text, isNull: false);
+    public static FieldValue FromText(string text) => new(0, text);
 
-    public static FieldValue FromArray(string?[] elements) => new(0, elements, isNull: false);
+    public static FieldValue FromArray(string?[] elements) => new(0, elements);
 
     public bool Equals(FieldValue other)
     {

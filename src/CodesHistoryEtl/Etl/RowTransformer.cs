@@ -8,8 +8,10 @@ namespace CodesHistoryEtl.Etl;
 /// derives <c>id</c> = md5(did) as lowercase hex (NULL when did is NULL or empty), <c>ts</c> = the window's
 /// upper bound, <c>q</c> = 1 when the row repeats an earlier row of the window on (c, opd, et, st, ste),
 /// NULL <c>ch</c> -> [] and NULL elements of <c>ch</c> -> ''. A row that does not fit is rejected with a reason.
+/// <paramref name="keys"/> must be empty: a run passes one set, cleared per window, so it keeps its capacity
+/// instead of regrowing through the large-object heap every window.
 /// </summary>
-public sealed class RowTransformer(Window window)
+public sealed class RowTransformer(Window window, DuplicateKeys keys)
 {
     /// <summary>Longest text value accepted (characters); longer is a reject, not a memory problem.</summary>
     public const int MaxTextLength = 1 << 20;
@@ -23,10 +25,15 @@ public sealed class RowTransformer(Window window)
     /// </summary>
     private const long MaxDateTimeMillis = 4_291_747_199_999;
     private static readonly int ChOrdinal = Columns.SourceOrdinalOf("ch");
+    private static readonly Column[] Source = [.. Columns.Source];
 
-    private readonly DuplicateKeys _keys = new();
     private readonly long _tsMillis = window.Until.ToUnixTimeMilliseconds();
     private readonly long _sinceMillis = window.Since.ToUnixTimeMilliseconds();
+
+    public RowTransformer(Window window)
+        : this(window, new DuplicateKeys())
+    {
+    }
 
     /// <summary>Returns true and the export row, or false and the reason.</summary>
     public bool TryTransform(SourceRow row, out ExportRow exported, out string? reason)
@@ -48,7 +55,7 @@ public sealed class RowTransformer(Window window)
             row.Values[ChOrdinal] = FieldValue.FromArray(Array.ConvertAll(ch.Array, e => e ?? ""));
         }
 
-        var q = _keys.IsRepeat(row) ? (byte)1 : (byte)0;
+        var q = keys.IsRepeat(row) ? (byte)1 : (byte)0;
         exported = new ExportRow(row, Md5Id(row[Columns.DidOrdinal]), _tsMillis, q);
         return true;
     }
@@ -60,7 +67,7 @@ public sealed class RowTransformer(Window window)
             return $"row has {row.Values.Length} values, expected {Columns.Source.Count}";
         }
 
-        foreach (var column in Columns.Source)
+        foreach (var column in Source)
         {
             var value = row[column.SourceOrdinal];
             if (value.IsNull)
@@ -157,7 +164,15 @@ public sealed class RowTransformer(Window window)
         var byteCount = Encoding.UTF8.GetByteCount(did.Text);
         var bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(did.Text, bytes);
-        MD5.HashData(bytes, hash);
+        if (byteCount <= ShortMd5.MaxLength)
+        {
+            ShortMd5.Hash(bytes, hash);
+        }
+        else
+        {
+            MD5.HashData(bytes, hash);
+        }
+
         return FieldValue.FromText(Convert.ToHexStringLower(hash));
     }
 }

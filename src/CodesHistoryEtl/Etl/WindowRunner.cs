@@ -18,10 +18,13 @@ namespace CodesHistoryEtl.Etl;
 public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, ExportSettings export, TimeZoneInfo businessTz,
     Guid runId, RunCounters counters, Func<CancellationToken, Task> confirmLock, FailPoint failPoint)
 {
+    private readonly DuplicateKeys _keys = new();
+
     public async Task<WindowResult> RunAsync(Window window, CancellationToken ct)
     {
         counters.StartWindow(window);
-        var transformer = new RowTransformer(window);
+        _keys.Clear();
+        var transformer = new RowTransformer(window, _keys);
         long read = 0;
         await using var csv = new WindowCsvWriter(export, window, businessTz, runId);
         await using var rejects = new RejectsWriter(export, window, businessTz, runId);

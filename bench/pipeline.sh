@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Pipeline benchmark (issue 6): the real `etl run` of one day from PhoenixSim into CSV files and ClickHouse,
+# against the unavoidable leg on its own: clickhouse-client inserting the same rows (RowBinary) into an
+# empty copy of the table. Per size: etl wall time, the reference's wall time, their ratio (target <= 1.25),
+# the etl process's CPU per row (target <= 3 us) and its peak RSS (target < 300 MB), from /usr/bin/time -v.
+# Usage: bench/pipeline.sh [rows ...]   (default 1000000 5000000; needs the local servers: ops/services.sh start)
+# Everything it creates (ClickHouse databases, a PostgreSQL schema, export files, the simulator) is removed
+# on exit, also on failure (BENCH_KEEP=1 keeps the logs under /tmp). Timings on a shared machine are noisy: run it twice before trusting a change.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+if (($# > 0)); then sizes=("$@"); else sizes=(1000000 5000000); fi
+
+bash ops/services.sh start >/dev/null
+services="${ETL_SERVICES_ENV:-$root/.services/services.env}"
+set -a
+# shellcheck disable=SC1090
+source "$services"
+set +a
+dotnet build src/CodesHistoryEtl -c Release -warnaserror -v q -nologo >/dev/null
+dotnet build tools/PhoenixSim -c Release -warnaserror -v q -nologo >/dev/null
+etl="$root/src/CodesHistoryEtl/bin/Release/net10.0/etl"
+sim="$root/tools/PhoenixSim/bin/Release/net10.0/PhoenixSim"
+
+tag="bench_pipeline_$$"
+work=$(mktemp -d "/tmp/$tag.XXXX")
+sim_pid=""
+databases=()
+ch() { clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" --password "$CH_PASSWORD" "$@"; }
+
+cleanup() {
+  [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  for db in "${databases[@]}"; do
+    ch --query "DROP DATABASE IF EXISTS $db" || true
+    ch --query "ALTER TABLE meta.clickhouse_migrations DELETE WHERE startsWith(name, '$db.')" 2>/dev/null || true
+    ch --query "ALTER TABLE meta.etl_runs DELETE WHERE job = '$db'" 2>/dev/null || true
+  done
+  psql "$PG_DSN" -q -c "DROP SCHEMA IF EXISTS $tag CASCADE" >/dev/null 2>&1 || true
+  [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap "exit 130" INT TERM
+
+# "Maximum resident set size (kbytes): 123" -> 123
+field() { sed -n "s/^\s*$1: //p" "$2"; }
+seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$1"; }
+
+start_sim() { # rows -> sets sim_pid, sim_url
+  "$sim" --port 0 --seed 1 --from 2025-08-01 --days 1 --rows-per-day "$1" >"$work/sim.out" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1 300); do
+    sim_url=$(sed -n 's/.* at \(http:[^ ]*\)$/\1/p' "$work/sim.out")
+    [[ -n $sim_url ]] && return
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.out" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "pipeline: PhoenixSim did not start" >&2
+  exit 1
+}
+
+sim_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$sim_pid/stat"; }
+
+results=()
+for rows in "${sizes[@]}"; do
+  db="${tag}_$rows"
+  databases+=("$db")
+  export_dir="$work/export_$rows"
+  mkdir -p "$export_dir"
+  start_sim "$rows"
+  sim_before=$(sim_cpu)
+
+  # The sim's day is 2025-08-01 UTC: 24 hourly windows (Asia/Almaty hours are whole UTC hours).
+  (cd "$work" && env -i PATH="$PATH" HOME="$HOME" ${DOTNET_ROOT:+DOTNET_ROOT="$DOTNET_ROOT"} \
+    PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" PROCESS_NAME="$db" \
+    CH_URL="$CH_URL" CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$export_dir" \
+    /usr/bin/time -v -o "$work/etl.time" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
+    >"$work/etl_$rows.log" 2>&1 || { tail -20 "$work/etl_$rows.log" >&2; exit 1; }
+  sim_used=$(awk -v a="$(sim_cpu)" -v b="$sim_before" 'BEGIN { printf "%.1f", a - b }')
+  kill "$sim_pid" && wait "$sim_pid" 2>/dev/null || true
+  sim_pid=""
+
+  loaded=$(ch --query "SELECT count() FROM $db.daily_codes_history")
+  ((loaded == rows)) || { echo "pipeline: $loaded rows in ClickHouse, expected $rows" >&2; exit 1; }
+  rm -rf "$export_dir"
+
+  # The reference leg: the inserted columns (all but MATERIALIZED ones and ts_ingested, left to its DEFAULT),
+  # exported untimed, then inserted by clickhouse-client into an empty copy of the table, in blocks of at most
+  # 262144 rows (the etl's windows are one block each, ~210k rows at 5M a day; 1M-row blocks of this table
+  # exceed the local server's 3.7 GiB per-query memory limit).
+  columns=$(ch --query "SELECT arrayStringConcat(groupArray(name), ', ') FROM (SELECT name FROM system.columns
+    WHERE database = '$db' AND table = 'daily_codes_history' AND default_kind != 'MATERIALIZED' AND name != 'ts_ingested')")
+  ch --query "SELECT $columns FROM $db.daily_codes_history FORMAT RowBinary" >"$work/rows.bin"
+  ch --query "CREATE TABLE $db.reference AS $db.daily_codes_history"
+  /usr/bin/time -v -o "$work/ref.time" clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" \
+    --password "$CH_PASSWORD" --max_insert_block_size=262144 --min_insert_block_size_rows=262144 \
+    --query "INSERT INTO $db.reference ($columns) FORMAT RowBinary" <"$work/rows.bin"
+  referenced=$(ch --query "SELECT count() FROM $db.reference")
+  ((referenced == rows)) || { echo "pipeline: reference inserted $referenced rows, expected $rows" >&2; exit 1; }
+  bytes=$(stat -c %s "$work/rows.bin")
+  rm -f "$work/rows.bin"
+  ch --query "DROP DATABASE $db"
+
+  etl_wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/etl.time")")
+  etl_cpu=$(awk -v u="$(field 'User time (seconds)' "$work/etl.time")" -v s="$(field 'System time (seconds)' "$work/etl.time")" 'BEGIN { print u + s }')
+  etl_rss=$(field 'Maximum resident set size (kbytes)' "$work/etl.time")
+  ref_wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/ref.time")")
+  results+=("$(awk -v n="$rows" -v ew="$etl_wall" -v rw="$ref_wall" -v c="$etl_cpu" -v m="$etl_rss" -v s="$sim_used" -v b="$bytes" 'BEGIN {
+    printf "| %9d | %7.1f | %7.1f | %5.2f | %6.2f | %6.0f | %8.0f | %8.0f | %5.1f | %6.0f |", n, ew, rw, ew / rw, c * 1e6 / n, m / 1024, n / ew, n / rw, s, b / n }')")
+done
+
+echo
+echo "Pipeline benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "targets: ratio <= 1.25, etl CPU <= 3 us/row, etl peak RSS < 300 MB"
+echo "|      rows | etl s   | ref s   | ratio | us/row | RSS MB | etl r/s  | ref r/s  | sim s | B/row  |"
+echo "| --------- | ------- | ------- | ----- | ------ | ------ | -------- | -------- | ----- | ------ |"
+printf '%s\n' "${results[@]}"
+echo "(etl = etl run, wall; ref = clickhouse-client INSERT ... FORMAT RowBinary of the same rows into an empty copy;"
+echo " us/row = etl user+sys CPU per row; sim s = PhoenixSim CPU seconds during the etl run; B/row = RowBinary bytes per row)"

@@ -1,0 +1,186 @@
+using System.Globalization;
+using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Phoenix.Proto;
+using Google.Protobuf;
+
+namespace PhoenixSim;
+
+/// <summary>
+/// A big synthetic table in little memory (millions of rows: tens of MB, ready in a second). Each row's key
+/// columns c, t, opd and its did are its own, derived from (seed, row number) by a hash; the other 27 columns
+/// are one of <see cref="PoolSize"/> pre-encoded bodies drawn from <see cref="SyntheticData"/> rows. Only opd
+/// is stored per row; serving a row writes its four own columns and copies its body. Scan order is row order
+/// (c carries the row number); every 40th row repeats the previous row's c, opd and body with t + 1, so the
+/// sort key (c, opd, et, st, ste) repeats as in the small generator. Same seed, same rows.
+/// </summary>
+internal sealed class SyntheticRows : SimRows
+{
+    /// <summary>Distinct bodies: enough that a did-like column never looks repetitive to a string pool.</summary>
+    public const int PoolSize = 8192;
+
+    private const long Hour = 3_600_000;
+    private const long Day = 24 * Hour;
+    private const int OwnColumns = 4; // c, t, opd, did
+    private const int SerialDigits = 9;
+
+    private static readonly byte[] CodePrefix = "0104601234567890215"u8.ToArray();
+    private static readonly byte[] CodeSuffix = "\u001d91EE07"u8.ToArray();
+    private static readonly ColumnKind[] Kinds = Columns.Source.Select(c => c.Kind).ToArray();
+
+    private readonly ulong _seed;
+    private readonly int _rowsPerDay;
+    private readonly long[] _times;
+    private readonly byte[][] _bodies;
+    private readonly bool[] _bodyHasArray;
+
+    public SyntheticRows(int seed, DateOnly from, int days, int rowsPerDay, IReadOnlyList<Rep> reps)
+    {
+        if (Columns.DidOrdinal != OwnColumns - 1 || (long)days * rowsPerDay >= 1_000_000_000)
+        {
+            throw new ArgumentException("the compact synthetic table needs columns c, t, opd, did first and fewer than 10^9 rows");
+        }
+
+        _seed = (ulong)seed;
+        _rowsPerDay = rowsPerDay;
+        var pool = SyntheticData.Generate(seed, from, 1, PoolSize);
+        var arrayOrdinal = Columns.SourceOrdinalOf("ch");
+        _bodies = pool.Select(r => Body(RowEncoder.Encode(r.Values, reps))).ToArray();
+        _bodyHasArray = pool.Select(r => !r[arrayOrdinal].IsNull).ToArray();
+
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        _times = new long[days * rowsPerDay];
+        for (var row = 0; row < _times.Length; row++)
+        {
+            _times[row] = IsRepeat(row) ? _times[row - 1] : Opd(start + row / rowsPerDay * Day, row % rowsPerDay, Hash(row, 1));
+        }
+    }
+
+    public override int Count => _times.Length;
+
+    public override long? TimeOf(int index) => _times[index];
+
+    public override int EncodedLength(int index)
+    {
+        var key = KeyRow(index);
+        var h = Hash(key, 0);
+        return ScalarWire.TextLength(CodePrefix.Length + SerialDigits + 1 + (HasCodeSuffix(h) ? CodeSuffix.Length : 0))
+            + ScalarWire.NumberLength(Rep.Byte, T(index, h))
+            + ScalarWire.NumberLength(Rep.Long, _times[index])
+            + (IsDidNull(h) ? ScalarWire.NullLength : ScalarWire.TextLength(16))
+            + BodyOf(index).Length;
+    }
+
+    public override void WriteEncoded(int index, Span<byte> destination)
+    {
+        var own = WriteOwn(index, destination);
+        BodyOf(index).CopyTo(destination[own..]);
+    }
+
+    public override bool HasNonNullArray(int index) => _bodyHasArray[BodyIndex(index)];
+
+    /// <summary>The row decoded back from its bytes (slow; for parity checks).</summary>
+    public override SourceRow RowAt(int index)
+    {
+        var bytes = new byte[EncodedLength(index)];
+        WriteEncoded(index, bytes);
+        var row = CodesHistoryEtl.Phoenix.Proto.Row.Parser.ParseFrom(bytes);
+        return new SourceRow(row.Value.Select((v, i) => Decode(v, Kinds[i])).ToArray());
+    }
+
+    /// <summary>Every 40th row of a day (never a day's first) repeats the one before it.</summary>
+    private bool IsRepeat(int row) => row % _rowsPerDay % 40 == 39;
+
+    /// <summary>The row whose c, opd, did and body a row carries (itself, or the one it repeats).</summary>
+    private int KeyRow(int row) => IsRepeat(row) ? row - 1 : row;
+
+    private static long Opd(long dayStart, int i, ulong h) => (i % 50) switch
+    {
+        _ when i == 0 => dayStart,
+        0 => dayStart + (long)(h % 24) * Hour,
+        1 => dayStart + (1 + (long)(h % 23)) * Hour - 1,
+        _ => dayStart + (long)(h % Day),
+    };
+
+    private static bool HasCodeSuffix(ulong h) => (h >> 8) % 10 == 0;
+
+    private long T(int row, ulong h) => (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0);
+
+    private static bool IsDidNull(ulong h) => (h >> 24) % 100 < 15;
+
+    private int BodyIndex(int row) => (int)(Hash(KeyRow(row), 2) % PoolSize);
+
+    private byte[] BodyOf(int row) => _bodies[BodyIndex(row)];
+
+    /// <summary>SplitMix64 of (seed, row, stream): independent, well-mixed bits per row and purpose.</summary>
+    private ulong Hash(int row, ulong stream)
+    {
+        var z = (_seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)row << 8) ^ stream;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Writes the Row fields of c, t, opd and did (<see cref="EncodedLength"/> counts the same); returns their length.</summary>
+    private int WriteOwn(int row, Span<byte> destination)
+    {
+        var key = KeyRow(row);
+        var h = Hash(key, 0);
+        Span<byte> code = stackalloc byte[CodePrefix.Length + SerialDigits + 1 + CodeSuffix.Length];
+        var position = ScalarWire.Text(destination, Code(key, h, code));
+        position += ScalarWire.Number(destination[position..], Rep.Byte, T(row, h));
+        position += ScalarWire.Number(destination[position..], Rep.Long, _times[row]);
+        if (IsDidNull(h))
+        {
+            return position + ScalarWire.Null(destination[position..]);
+        }
+
+        Span<byte> did = stackalloc byte[16];
+        Hash(key, 3).TryFormat(did, out _, "x16", CultureInfo.InvariantCulture);
+        return position + ScalarWire.Text(destination[position..], did);
+    }
+
+    /// <summary>c: a fixed prefix, the row number (so scan order is row order), a check letter, sometimes a GS1 tail.</summary>
+    private static ReadOnlySpan<byte> Code(int key, ulong h, Span<byte> code)
+    {
+        CodePrefix.CopyTo(code);
+        var length = CodePrefix.Length + SerialDigits;
+        for (var (i, rest) = (length - 1, key); i >= CodePrefix.Length; i--, rest /= 10)
+        {
+            code[i] = (byte)('0' + (rest % 10));
+        }
+
+        code[length++] = (byte)('A' + (int)(h % 26));
+        if (HasCodeSuffix(h))
+        {
+            CodeSuffix.CopyTo(code[length..]);
+            length += CodeSuffix.Length;
+        }
+
+        return code[..length];
+    }
+
+    /// <summary>An encoded row without its first <see cref="OwnColumns"/> fields.</summary>
+    private static byte[] Body(byte[] row)
+    {
+        var input = new CodedInputStream(row);
+        for (var i = 0; i < OwnColumns; i++)
+        {
+            input.ReadTag();
+            input.SkipLastField();
+        }
+
+        return row[(int)input.Position..];
+    }
+
+    private static FieldValue Decode(ColumnValue value, ColumnKind kind)
+    {
+        if (value.HasArrayValue)
+        {
+            return FieldValue.FromArray(value.ArrayValue.Select(e => e.Null ? null : e.StringValue).ToArray());
+        }
+
+        return value.ScalarValue.Null ? FieldValue.Null
+            : kind == ColumnKind.String ? FieldValue.FromText(value.ScalarValue.StringValue)
+            : FieldValue.FromNumber(value.ScalarValue.NumberValue);
+    }
+}
