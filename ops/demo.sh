@@ -31,7 +31,7 @@ source <(bash ops/services.sh env) # PG_DSN, CH_URL, CH_USER, CH_PASSWORD, CH_TC
 
 mkdir -p "$DEMO/export"
 step "Build (Release)"
-dotnet build CodesHistoryEtl.sln -c Release -v q -nologo >"$DEMO/build.log" 2>&1 ||
+dotnet build CodesHistoryEtl.sln -c Release -warnaserror -v q -nologo >"$DEMO/build.log" 2>&1 ||
   { tail -30 "$DEMO/build.log" >&2; echo "demo: the build failed (see $DEMO/build.log)" >&2; exit 1; }
 grep -E "Warn|Elapsed" "$DEMO/build.log" || true
 sim_log=$DEMO/phoenix-sim.log
