@@ -41,19 +41,9 @@ public static class CommandContext
             Log.Error("{Error}", e.Message);
             return ExitCodes.Usage;
         }
-        catch (JournalException e)
+        catch (Exception e) when (ServerOf(e) is { } server)
         {
-            Log.Error("PostgreSQL failed: {Error}", e.Message);
-            return ExitCodes.Failed;
-        }
-        catch (PhoenixException e)
-        {
-            Log.Error("Phoenix failed: {Error}", e.Message);
-            return ExitCodes.Failed;
-        }
-        catch (ClickHouseException e)
-        {
-            Log.Error("ClickHouse failed: {Error}", e.Message);
+            Log.Error("{Server} failed: {Error}", server, e.Message);
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
@@ -66,4 +56,12 @@ public static class CommandContext
             await Log.CloseAndFlushAsync();
         }
     }
+
+    private static string? ServerOf(Exception e) => e switch
+    {
+        JournalException => "PostgreSQL",
+        PhoenixException => "Phoenix",
+        ClickHouseException => "ClickHouse",
+        _ => null,
+    };
 }
