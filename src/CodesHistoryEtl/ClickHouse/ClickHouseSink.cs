@@ -13,7 +13,10 @@ namespace CodesHistoryEtl.ClickHouse;
 /// </summary>
 public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>Polls start this soon (a mutation of a small window is done in milliseconds) and back off to <see cref="MaxPollInterval"/>.</summary>
+    private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
+
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(200);
 
     private ClickHouseSettings Settings => client.Settings;
 
@@ -104,6 +107,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     {
         var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')";
         var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
+        var interval = FirstPollInterval;
         while (await client.QueryLongAsync("wait for earlier inserts", sql, ct).ConfigureAwait(false) > 0)
         {
             if (DateTimeOffset.UtcNow > deadline)
@@ -113,13 +117,15 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
                     $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run");
             }
 
-            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+            interval = NextPoll(interval);
         }
     }
 
     private async Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
+        var interval = FirstPollInterval;
         long left;
         while ((left = await CountAsync(range, ct).ConfigureAwait(false)) > 0)
         {
@@ -130,7 +136,8 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
                     "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window");
             }
 
-            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+            interval = NextPoll(interval);
         }
     }
 
@@ -154,6 +161,8 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
         return $"opd >= toDateTime({since.ToUnixTimeSeconds()}) AND opd < toDateTime({until.ToUnixTimeSeconds()})";
     }
+
+    private static TimeSpan NextPoll(TimeSpan interval) => interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
 
     private static void AddIfKnown(ServerInfo server, Dictionary<string, string> settings, string name, string value)
     {

@@ -1,15 +1,16 @@
+using System.Threading.Channels;
 using CodesHistoryEtl.ClickHouse;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Phoenix;
-using Serilog;
 
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// One window, one pass: each Phoenix row is transformed once and fanned out to the CSV (temp file)
-/// and the ClickHouse insert (streamed in bounded chunks); rejects go beside the CSV. Commit order:
+/// One window, one pass: each Phoenix row is transformed once (<see cref="WindowReader"/>, on its own thread) and
+/// fanned out to the CSV (temp file) and the ClickHouse insert (streamed in bounded chunks) on this one, so reading
+/// and writing overlap; rejects go beside the CSV. Commit order:
 /// ClickHouse rows in (the window's old rows replaced) -> CSV renamed into place -> rejects file.
 /// On any failure nothing of the window is committed: the temp files are deleted and the next
 /// attempt replaces whatever part of the insert ClickHouse had taken. <paramref name="confirmLock"/> runs just
@@ -24,44 +25,59 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
     {
         counters.StartWindow(window);
         _keys.Clear();
-        var transformer = new RowTransformer(window, _keys);
-        long read = 0;
         await using var csv = new WindowCsvWriter(export, window, businessTz, runId);
         await using var rejects = new RejectsWriter(export, window, businessTz, runId);
+        var reader = new WindowReader(phoenix, new RowTransformer(window, _keys), rejects, counters, failPoint);
         try
         {
             await using var insert = await sink.BeginWindowAsync(window.Since, window.Until, runId, ct);
-            await foreach (var row in phoenix.ReadWindowAsync(window.Since, window.Until, ct))
-            {
-                read++;
-                counters.RowRead();
-                failPoint.Reach("fetch");
-                if (transformer.TryTransform(row, out var exported, out var reason))
-                {
-                    await csv.WriteAsync(exported, ct);
-                    failPoint.Reach("csv");
-                    await insert.WriteAsync(exported, ct);
-                    failPoint.Reach("insert");
-                }
-                else
-                {
-                    counters.RowRejected();
-                    Log.Warning("Rejected a row of window {Window}: {Reason}", window, reason);
-                    await rejects.WriteAsync(new RejectedRow(row, reason!), ct);
-                }
-            }
-
+            await WriteAsync(window, reader, csv, insert, ct);
             await confirmLock(ct);
             var written = await insert.CompleteAsync(ct);
             await csv.CommitAsync(ct);
             failPoint.Reach("after-csv-rename");
             await rejects.CommitAsync(ct);
-            return new WindowResult(window, read, written, rejects.Count);
+            return new WindowResult(window, reader.Read, written, rejects.Count);
         }
         catch
         {
-            counters.UndoWindow(read, rejects.Count);
+            counters.UndoWindow(reader.Read, rejects.Count);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes the rows <paramref name="reader"/> reads, on another thread, to the CSV and the insert. Returns once
+    /// the reader has ended; a failure of either half stops the other and is thrown after both have ended.
+    /// </summary>
+    private async Task WriteAsync(Window window, WindowReader reader, WindowCsvWriter csv, WindowInsert insert, CancellationToken ct)
+    {
+        var batches = Channel.CreateBounded<ArraySegment<ExportRow>>(new BoundedChannelOptions(WindowReader.BatchesAhead)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => reader.RunAsync(window, batches.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            {
+                foreach (var row in batch)
+                {
+                    await csv.WriteAsync(row, ct);
+                    failPoint.Reach("csv");
+                    await insert.WriteAsync(row, ct);
+                    failPoint.Reach("insert");
+                }
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        await reading;
     }
 }

@@ -10,7 +10,8 @@ namespace CodesHistoryEtl.Phoenix;
 /// <summary>
 /// The one send path to the Phoenix Query Server: POST a <c>WireMessage</c>, read the reply, and turn every
 /// failure (network, timeout, HTTP status, ErrorResponse, unexpected reply) into a <see cref="PhoenixException"/>.
-/// Not thread-safe: the returned payload stays valid until the next call.
+/// A reply is read into a <see cref="ReplyBuffer"/> (the transport's own unless the caller passes one) and stays
+/// valid until the next call into that buffer; calls into different buffers may run at the same time.
 /// </summary>
 internal sealed class AvaticaTransport : IDisposable
 {
@@ -21,7 +22,7 @@ internal sealed class AvaticaTransport : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _url;
     private readonly TimeSpan _timeout;
-    private byte[] _buffer = new byte[64 * 1024];
+    private readonly ReplyBuffer _replies = new();
 
     public AvaticaTransport(PhoenixSettings settings, HttpMessageHandler? handler = null)
     {
@@ -48,9 +49,13 @@ internal sealed class AvaticaTransport : IDisposable
 
     /// <summary>
     /// Sends <paramref name="request"/> and returns the wrapped bytes of the expected response
-    /// (<c>Responses$</c> + <paramref name="responseName"/>).
+    /// (<c>Responses$</c> + <paramref name="responseName"/>), read into the transport's own buffer.
     /// </summary>
-    public async Task<ReadOnlyMemory<byte>> SendAsync(IMessage request, string responseName, string? sql, CancellationToken ct)
+    public Task<ReadOnlyMemory<byte>> SendAsync(IMessage request, string responseName, string? sql, CancellationToken ct) =>
+        SendAsync(request, responseName, sql, _replies, ct);
+
+    /// <summary>As <see cref="SendAsync(IMessage, string, string?, CancellationToken)"/>, the reply read into <paramref name="into"/>.</summary>
+    public async Task<ReadOnlyMemory<byte>> SendAsync(IMessage request, string responseName, string? sql, ReplyBuffer into, CancellationToken ct)
     {
         var operation = request.Descriptor.Name.Replace("Request", "", StringComparison.Ordinal);
         var wire = new WireMessage { Name = RequestPrefix + request.Descriptor.Name, WrappedMessage = request.ToByteString() };
@@ -59,13 +64,13 @@ internal sealed class AvaticaTransport : IDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(_timeout);
         int status;
-        int length;
+        ReadOnlyMemory<byte> body;
         try
         {
             // Headers first, then the body straight into the reused buffer (no second copy of a large frame).
             using var response = await _http.SendAsync(post, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             status = (int)response.StatusCode;
-            length = await ReadBodyAsync(response, deadline.Token);
+            body = await into.ReadAsync(response.Content, deadline.Token);
         }
         catch (HttpRequestException e)
         {
@@ -78,7 +83,7 @@ internal sealed class AvaticaTransport : IDisposable
                 null, null, null, isTransient: true, e);
         }
 
-        return Interpret(operation, responseName, sql, status, _buffer.AsMemory(0, length));
+        return Interpret(operation, responseName, sql, status, body);
     }
 
     private ReadOnlyMemory<byte> Interpret(string operation, string responseName, string? sql, int status, ReadOnlyMemory<byte> body)
@@ -131,32 +136,6 @@ internal sealed class AvaticaTransport : IDisposable
 
         return new PhoenixException(operation, sql, message.Length > 0 ? message : "the server reported an error without a message",
             code, error.SqlState, status, isTransient: false);
-    }
-
-    private async Task<int> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.Content.Headers.ContentLength is { } expected && expected > _buffer.Length && expected < int.MaxValue)
-        {
-            _buffer = new byte[expected];
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var length = 0;
-        while (true)
-        {
-            if (length == _buffer.Length)
-            {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
-
-            var read = await stream.ReadAsync(_buffer.AsMemory(length), ct);
-            if (read == 0)
-            {
-                return length;
-            }
-
-            length += read;
-        }
     }
 
     public void Dispose() => _http.Dispose();

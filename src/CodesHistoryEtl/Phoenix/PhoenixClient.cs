@@ -10,9 +10,9 @@ namespace CodesHistoryEtl.Phoenix;
 /// (a client-chosen UUID), re-opened by itself after a loss. Failures before the first row of a window that
 /// are transient (connection refused, HTTP 502-504, timeouts) or a lost session are retried with backoff
 /// (PQS_RETRIES) on a fresh connection; once rows have flowed a failure ends the window with a
-/// <see cref="PhoenixException"/> and the caller re-runs the window from its start. Not thread-safe, and
-/// one call at a time: rows are decoded from the last reply's buffer, so finish (or abandon) a window before
-/// the next call.
+/// <see cref="PhoenixException"/> and the caller re-runs the window from its start (also when the failed
+/// request was a Fetch sent ahead while the previous frame was consumed). Not thread-safe, and one call at a
+/// time: rows are decoded from the client's reply buffers, so finish (or abandon) a window before the next call.
 /// </summary>
 public sealed class PhoenixClient : IAsyncDisposable
 {
@@ -25,6 +25,7 @@ public sealed class PhoenixClient : IAsyncDisposable
     private readonly PhoenixSession _session;
     private readonly FrameDecoder _decoder = FrameDecoder.ForSource();
     private readonly int[] _expectedTypeIds;
+    private readonly ReplyBuffer[] _frameBuffers = [new(), new()];
 
     public PhoenixClient(PhoenixSettings settings, HttpMessageHandler? handler = null)
     {
@@ -122,6 +123,7 @@ public sealed class PhoenixClient : IAsyncDisposable
         }
         finally
         {
+            await cursor.StopFetchingAsync();
             if (_session.ConnectionId == cursor.ConnectionId)
             {
                 using var timeout = new CancellationTokenSource(CloseTimeout);
@@ -141,7 +143,7 @@ public sealed class PhoenixClient : IAsyncDisposable
                 if (cursor is null)
                 {
                     var connectionId = await _session.EnsureOpenAsync(ct);
-                    return await ResultCursor.ExecuteAsync(_transport, connectionId, query, decoder, expectedTypeIds, _settings.FetchSize, ct);
+                    return await ResultCursor.ExecuteAsync(_transport, connectionId, query, decoder, expectedTypeIds, _settings.FetchSize, _frameBuffers, ct);
                 }
 
                 await cursor.FetchAsync(ct);

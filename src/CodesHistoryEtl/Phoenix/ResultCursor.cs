@@ -6,7 +6,9 @@ namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
 /// One executed statement and its server-side cursor: the first frame from Execute/PrepareAndExecute, then
-/// Fetch frame by frame. The server cannot replay a frame, so any loss surfaces as an exception.
+/// Fetch frame by frame, the next Fetch in flight while the current frame is consumed (<see cref="FetchAhead"/>;
+/// from the second Fetch on: the first frame holds at most 100 rows). Requests stay strictly sequential on the
+/// server's cursor. The server cannot replay a frame, so any loss surfaces as an exception.
 /// </summary>
 internal sealed class ResultCursor
 {
@@ -14,13 +16,16 @@ internal sealed class ResultCursor
     private readonly WindowQuery _query;
     private readonly FrameDecoder _decoder;
     private readonly int _fetchSize;
+    private readonly FetchAhead _ahead;
     private long _offset;
     private ReadOnlyMemory<byte> _frame;
     private int _position;
     private long _decoded;
 
-    private ResultCursor(AvaticaTransport transport, string connectionId, uint statementId, WindowQuery query, FrameDecoder decoder, int fetchSize)
+    private ResultCursor(AvaticaTransport transport, string connectionId, uint statementId, WindowQuery query, FrameDecoder decoder, int fetchSize,
+        ReplyBuffer[] frameBuffers)
     {
+        _ahead = new FetchAhead(transport, frameBuffers);
         _transport = transport;
         ConnectionId = connectionId;
         StatementId = statementId;
@@ -35,9 +40,12 @@ internal sealed class ResultCursor
 
     public bool Done { get; private set; }
 
-    /// <summary>Runs <paramref name="query"/>; checks the signature against <paramref name="expectedTypeIds"/> when given.</summary>
+    /// <summary>
+    /// Runs <paramref name="query"/>; checks the signature against <paramref name="expectedTypeIds"/> when given. Fetched frames
+    /// are read into the two <paramref name="frameBuffers"/> in turn.
+    /// </summary>
     public static async Task<ResultCursor> ExecuteAsync(AvaticaTransport transport, string connectionId, WindowQuery query,
-        FrameDecoder decoder, IReadOnlyList<int>? expectedTypeIds, int fetchSize, CancellationToken ct)
+        FrameDecoder decoder, IReadOnlyList<int>? expectedTypeIds, int fetchSize, ReplyBuffer[] frameBuffers, CancellationToken ct)
     {
         ReadOnlyMemory<byte> reply;
         Signature? prepared = null;
@@ -67,7 +75,7 @@ internal sealed class ResultCursor
             reply = await transport.SendAsync(execute, nameof(ExecuteResponse), query.Sql, ct);
         }
 
-        var cursor = new ResultCursor(transport, connectionId, statementId, query, decoder, fetchSize);
+        var cursor = new ResultCursor(transport, connectionId, statementId, query, decoder, fetchSize, frameBuffers);
         cursor.ReadFirst(reply, operation, prepared, expectedTypeIds);
         return cursor;
     }
@@ -94,6 +102,7 @@ internal sealed class ResultCursor
         }
     }
 
+    /// <summary>Makes the next frame current: the reply of the Fetch sent ahead, else one sent now; then sends the next one ahead.</summary>
     public async Task FetchAsync(CancellationToken ct)
     {
         _frame = default;
@@ -102,10 +111,7 @@ internal sealed class ResultCursor
             return;
         }
 
-        var reply = await _transport.SendAsync(new FetchRequest
-        {
-            ConnectionId = ConnectionId, StatementId = StatementId, Offset = (ulong)_offset, FrameMaxSize = _fetchSize,
-        }, nameof(FetchResponse), _query.Sql, ct);
+        var reply = await (_ahead.TakeAhead() ?? _ahead.SendAsync(NextFetch(), _query.Sql, ct));
         var parts = ResultParts.ReadFetch(reply.Span);
         if (parts.MissingStatement || parts.MissingResults)
         {
@@ -119,7 +125,14 @@ internal sealed class ResultCursor
         }
 
         Accept("Fetch", reply, parts.Frame);
+        if (!Done)
+        {
+            _ahead.Start(NextFetch(), _query.Sql, ct);
+        }
     }
+
+    /// <summary>Cancels a Fetch sent ahead and waits for it to end; call before closing or abandoning the cursor.</summary>
+    public ValueTask StopFetchingAsync() => _ahead.StopAsync();
 
     /// <summary>Closes the statement on the server, best effort: it expires there anyway.</summary>
     public async Task CloseAsync(CancellationToken ct)
@@ -134,6 +147,11 @@ internal sealed class ResultCursor
             Log.Debug("Closing Phoenix statement {StatementId} failed: {Error}", StatementId, e.Message);
         }
     }
+
+    private FetchRequest NextFetch() => new()
+    {
+        ConnectionId = ConnectionId, StatementId = StatementId, Offset = (ulong)_offset, FrameMaxSize = _fetchSize,
+    };
 
     private void ReadFirst(ReadOnlyMemory<byte> reply, string operation, Signature? prepared, IReadOnlyList<int>? expectedTypeIds)
     {
