@@ -88,8 +88,9 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
 
                 var result = await RunWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
                 counters.WindowDone(result.RowsWritten);
-                watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
+                // journal first: the watermark is never ahead of what the journal records as committed
                 await journal.RecordWindowAsync(journalId, result, runToken);
+                watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
                 Log.Information("Window {Window} committed: {Read} rows read, {Written} written, {Rejected} rejected",
                     window, result.RowsRead, result.RowsWritten, result.RowsRejected);
             }
