@@ -116,6 +116,27 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
         await FaultChecks.AssertRecoveredAsync(pipeline, windows);
     }
 
+    [Fact]
+    public async Task A_rerun_that_cannot_read_phoenix_leaves_the_committed_window_in_clickhouse_and_its_csv_in_place()
+    {
+        var windows = FaultChecks.Hours(1);
+        await using var pipeline = await StartAsync();
+        var first = await pipeline.RunAsync(FaultChecks.RunArgs(windows));
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Stderr);
+        var csv = CodesHistoryEtl.Csv.ExportFileNames.Csv(pipeline.Export, windows[0], Pipeline.Almaty);
+        var csvBefore = await File.ReadAllBytesAsync(csv, TestContext.Current.CancellationToken);
+
+        pipeline.Env["PQS_RETRIES"] = "0";
+        pipeline.Sim.Faults.Http503Burst(1);
+        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(windows));
+
+        Assert.True(rerun.ExitCode == ExitCodes.Failed, rerun.Stderr);
+        Assert.Contains("(HTTP 503)", rerun.Stderr, StringComparison.Ordinal);
+        Assert.Equal(pipeline.Expected(windows[0]).Count, await pipeline.CountAsync(windows[0]));
+        Assert.Equal(csvBefore, await File.ReadAllBytesAsync(csv, TestContext.Current.CancellationToken));
+        await pipeline.AssertParityAsync(windows);
+    }
+
     /// <summary>A pipeline with its schema applied (the watermark gate needs the table) and small fetch frames.</summary>
     private async Task<Pipeline> StartAsync()
     {
