@@ -19,7 +19,8 @@ public sealed partial class SignalTests(PostgresFixture postgres, ClickHouseFixt
     public async Task A_signal_mid_run_stops_at_a_safe_point_and_the_next_run_finishes_the_range(int signal)
     {
         var windows = E2eRows.Windows(until: Until);
-        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, E2eRows.For(windows, rowsPerDay: 1_000));
+        // ~400 rows a window in frames of 10 at 150 ms: each window takes seconds, so the signal lands mid-window
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, E2eRows.For(windows, rowsPerDay: 10_000));
         pipeline.Env["PHX_FETCHMANY_SIZE"] = "10";
         pipeline.Sim.Faults.FrameLatency = TimeSpan.FromMilliseconds(150);
 
