@@ -60,30 +60,20 @@ public sealed class RunLock : IAsyncDisposable
     }
 
     /// <summary>
-    /// Proves the lock is still held before a commit: its session answers and still holds the advisory lock.
-    /// Nothing is retried: once the session is gone another run may hold the lock.
+    /// Proves the lock is still held before a commit: a session-level advisory lock lasts as long as its session,
+    /// and only <see cref="DisposeAsync"/> unlocks it, so the session answering is the proof. Nothing is retried:
+    /// once the session is gone another run may hold the lock.
     /// </summary>
-    /// <exception cref="RunLockLostException">The session is gone or no longer holds the lock.</exception>
+    /// <exception cref="RunLockLostException">The session is gone.</exception>
     public async Task EnsureHeldAsync(CancellationToken ct)
     {
-        const string sql = """
-            SELECT count(*) FROM pg_locks
-            WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND objsubid = 1
-              AND classid::bigint = ((hashtext($1)::bigint >> 32) & 4294967295) AND objid::bigint = (hashtext($1)::bigint & 4294967295)
-            """;
-        List<long> held;
         try
         {
-            held = await _session.QueryAsync("check the run lock", sql, r => r.GetInt64(0), ct, ProcessName);
+            await _session.ExecuteAsync("check the run lock", "SELECT 1", ct);
         }
         catch (JournalException e)
         {
             throw new RunLockLostException(ProcessName, BackendPid, e.Message, e);
-        }
-
-        if (held[0] == 0)
-        {
-            throw new RunLockLostException(ProcessName, BackendPid, "the session no longer holds the advisory lock");
         }
     }
 
