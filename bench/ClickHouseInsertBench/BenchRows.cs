@@ -13,7 +13,7 @@ public static class BenchRows
         var span = (until - since).TotalMilliseconds;
         for (var i = 0; i < count; i++)
         {
-            var values = new FieldValue[Columns.Source.Count];
+            var values = new FieldValue[Columns.Source.Length];
             foreach (var column in Columns.Source)
             {
                 values[column.SourceOrdinal] = column.Nullable && random.Next(4) == 0 ? FieldValue.Null : column.Kind switch

@@ -33,7 +33,7 @@ public static class CpuTimeRun
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        Console.WriteLine($"frame: {rows} rows x {Columns.Source.Count} columns, {frame.Length / rows} bytes/row on the wire");
+        Console.WriteLine($"frame: {rows} rows x {Columns.Source.Length} columns, {frame.Length / rows} bytes/row on the wire");
         Console.WriteLine($"decoded {decoded:N0} rows in {wall.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalSeconds:0.00} s CPU");
         Console.WriteLine($"{decoded / cpu.TotalSeconds:N0} rows per CPU-second, {cpu.TotalNanoseconds / decoded:0} ns CPU/row, {allocated / decoded:N0} bytes allocated/row");
     }

@@ -30,7 +30,7 @@ public static class FixtureFile
             }
 
             using var document = JsonDocument.Parse(line);
-            var values = new FieldValue[Columns.Source.Count];
+            var values = new FieldValue[Columns.Source.Length];
             System.Array.Fill(values, FieldValue.Null);
             foreach (var property in document.RootElement.EnumerateObject())
             {

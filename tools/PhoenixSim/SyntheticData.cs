@@ -50,7 +50,7 @@ public static class SyntheticData
 
     private static SourceRow Row(Random r, SyntheticCatalog catalog, int serial, long opd)
     {
-        var v = new FieldValue[Columns.Source.Count];
+        var v = new FieldValue[Columns.Source.Length];
         v[0] = FieldValue.FromText($"0104601234567890215{serial:D9}{(char)('A' + r.Next(26))}" + (r.Next(10) == 0 ? "\u001d91EE07" : ""));
         v[1] = FieldValue.FromNumber(r.Next(12));
         v[2] = FieldValue.FromNumber(opd);

@@ -16,11 +16,10 @@ public sealed class RowEncoder(string etlJob, Guid loadId)
     /// <summary>The explicit column list of the INSERT, matching what <see cref="Write"/> emits.</summary>
     public static string InsertColumns { get; } = string.Join(", ", Columns.Target.Select(c => c.Name).Concat(MetadataColumns));
 
-    private static readonly Column[] Target = [.. Columns.Target];
 
     public void Write(IBufferWriter<byte> output, ExportRow row)
     {
-        foreach (var column in Target)
+        foreach (var column in Columns.Target)
         {
             WriteValue(output, column, row.Get(column));
         }

@@ -15,13 +15,12 @@ public sealed class CsvRowWriter(Stream output)
 {
     private const int BufferSize = 1 << 19;
     private static readonly System.Buffers.SearchValues<char> ArrayEscapes = System.Buffers.SearchValues.Create("\\'\"\n\r\t\0");
-    private static readonly Column[] Target = [.. Columns.Target];
     private byte[] _buffer = new byte[BufferSize];
     private int _length;
 
     public void WriteHeader()
     {
-        for (var i = 0; i < Columns.Target.Count; i++)
+        for (var i = 0; i < Columns.Target.Length; i++)
         {
             Ascii(i == 0 ? "" : ",");
             Ascii(Columns.Target[i].Name);
@@ -32,7 +31,7 @@ public sealed class CsvRowWriter(Stream output)
 
     public void WriteRow(in ExportRow row)
     {
-        var columns = Target;
+        var columns = Columns.Target;
         for (var i = 0; i < columns.Length; i++)
         {
             if (i > 0)

@@ -1,17 +1,19 @@
+using System.Collections.Immutable;
+
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// The column list, defined once. <see cref="Source"/> is what the Phoenix query selects, in order;
 /// <see cref="Target"/> is what the CSV and ClickHouse receive, in order (the seed's DDL order).
-/// Every reader and writer is driven by these lists.
+/// Every reader and writer is driven by these lists (immutable arrays: a hot loop over them allocates nothing).
 /// </summary>
 public static class Columns
 {
     /// <summary>The source columns of TBL_JTI_TRACE_CIS_HISTORY, in SELECT order. The time column is at <see cref="TimeOrdinal"/>.</summary>
-    public static readonly IReadOnlyList<Column> Source = BuildSource();
+    public static readonly ImmutableArray<Column> Source = [.. BuildSource()];
 
     /// <summary>The target columns of stg.daily_codes_history that the ETL writes, in table order.</summary>
-    public static readonly IReadOnlyList<Column> Target = BuildTarget();
+    public static readonly ImmutableArray<Column> Target = [.. BuildTarget()];
 
     public const int COrdinal = 0;
     public const int TOrdinal = 1;

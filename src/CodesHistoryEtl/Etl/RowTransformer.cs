@@ -25,7 +25,6 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
     /// </summary>
     private const long MaxDateTimeMillis = 4_291_747_199_999;
     private static readonly int ChOrdinal = Columns.SourceOrdinalOf("ch");
-    private static readonly Column[] Source = [.. Columns.Source];
 
     private readonly long _tsMillis = window.Until.ToUnixTimeMilliseconds();
     private readonly long _sinceMillis = window.Since.ToUnixTimeMilliseconds();
@@ -62,12 +61,12 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
 
     private string? Check(SourceRow row)
     {
-        if (row.Values.Length != Columns.Source.Count)
+        if (row.Values.Length != Columns.Source.Length)
         {
-            return $"row has {row.Values.Length} values, expected {Columns.Source.Count}";
+            return $"row has {row.Values.Length} values, expected {Columns.Source.Length}";
         }
 
-        foreach (var column in Source)
+        foreach (var column in Columns.Source)
         {
             var value = row[column.SourceOrdinal];
             if (value.IsNull)

@@ -8,10 +8,10 @@ internal static class SignatureCheck
 {
     public static void Verify(Signature? signature, IReadOnlyList<int> expectedTypeIds, string operation, string sql)
     {
-        if (signature is null || signature.Columns.Count != Columns.Source.Count)
+        if (signature is null || signature.Columns.Count != Columns.Source.Length)
         {
             throw new PhoenixException(operation, sql,
-                $"the result set has {signature?.Columns.Count ?? 0} columns but {Columns.Source.Count} were selected");
+                $"the result set has {signature?.Columns.Count ?? 0} columns but {Columns.Source.Length} were selected");
         }
 
         foreach (var column in Columns.Source)

@@ -9,7 +9,7 @@ public static class TestRows
     /// <summary>A realistic row of the window whose upper bound is <paramref name="until"/>; opd = <paramref name="opdMillis"/>.</summary>
     public static ExportRow Make(string c, long opdMillis, DateTimeOffset until, Action<FieldValue[]>? tweak = null)
     {
-        var values = new FieldValue[Columns.Source.Count];
+        var values = new FieldValue[Columns.Source.Length];
         for (var i = 0; i < values.Length; i++)
         {
             var column = Columns.Source[i];

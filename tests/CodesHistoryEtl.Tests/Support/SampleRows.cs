@@ -8,7 +8,7 @@ public static class SampleRows
     /// <summary>A valid row at <paramref name="opd"/> with every optional column NULL unless overridden.</summary>
     public static SourceRow Make(string c, int t, DateTimeOffset opd, params (string Column, FieldValue Value)[] overrides)
     {
-        var values = new FieldValue[Columns.Source.Count];
+        var values = new FieldValue[Columns.Source.Length];
         System.Array.Fill(values, FieldValue.Null);
         values[Columns.COrdinal] = FieldValue.FromText(c);
         values[Columns.TOrdinal] = FieldValue.FromNumber(t);
