@@ -80,9 +80,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
                 if (skipped.Contains(window))
                 {
                     // already committed: the watermark may still move over it where it is contiguous
-                    watermark = watermark is { } w && (window.Since > w || window.Until <= w)
-                        ? watermark
-                        : await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
+                    watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
                     continue;
                 }
 
@@ -136,9 +134,14 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         }
     }
 
-    /// <summary>The watermark moves to a committed window's end, only where the windows are contiguous with it (no gaps).</summary>
+    /// <summary>The watermark moves to a committed window's end, only where the windows are contiguous with it (no gaps), never back.</summary>
     private async Task<DateTimeOffset?> AdvanceWatermarkAsync(WatermarkStore watermarks, DateTimeOffset? watermark, Window window, CancellationToken ct)
     {
+        if (watermark is { } done && window.Until <= done)
+        {
+            return watermark; // a window behind the watermark: nothing to move
+        }
+
         if (watermark is { } current && window.Since > current)
         {
             Log.Warning("Watermark stays at {Watermark:O}: window {Window} is not contiguous with it (run the gap first)", current, window);
