@@ -64,15 +64,7 @@ public static class RunCommand
     /// <summary>A scheduled dry run reads the watermark (none while the journal schema does not exist yet) but changes nothing.</summary>
     private static async Task<IReadOnlyList<Window>> DryRunWindowsAsync(EtlSettings settings, RunRequest request, CancellationToken ct)
     {
-        DateTimeOffset? watermark;
-        try
-        {
-            watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
-        }
-        catch (JournalException e) when (e.SqlState == "42P01")
-        {
-            watermark = null; // undefined_table: no run has migrated this database yet, and a dry run must not
-        }
+        var watermark = await new WatermarkStore(settings.Journal).GetAsync(settings.ProcessName, ct);
 
         var initial = settings.Window.InitialSince is { } text ? BusinessTime.TryParseInstant(text, settings.Window.BusinessTz) : null;
         return RunRange.FromWatermark(request.Planner, watermark, initial, DateTimeOffset.UtcNow,

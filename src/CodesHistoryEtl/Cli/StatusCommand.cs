@@ -23,17 +23,10 @@ public static class StatusCommand
     /// <summary>Reads the report; a journal that does not exist yet reads as empty.</summary>
     public static async Task<StatusReport> ReadAsync(EtlSettings settings, int runs, CancellationToken ct)
     {
-        try
-        {
-            var journal = settings.Journal;
-            var watermark = await new WatermarkStore(journal).GetAsync(settings.ProcessName, ct);
-            var recent = await new JournalReader(journal).RecentRunsAsync(runs, ct);
-            return new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, watermark, recent, settings.Window.BusinessTz);
-        }
-        catch (JournalException e) when (e.SqlState == "42P01")
-        {
-            return new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, null, [], settings.Window.BusinessTz);
-        }
+        var journal = settings.Journal;
+        var watermark = await new WatermarkStore(journal).GetAsync(settings.ProcessName, ct);
+        var recent = await new JournalReader(journal).RecentRunsAsync(runs, ct);
+        return new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, watermark, recent, settings.Window.BusinessTz);
     }
 
     private static async Task<int> ExecuteAsync(ParseResult parse, EtlSettings settings, CancellationToken ct)

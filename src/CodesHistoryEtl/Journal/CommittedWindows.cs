@@ -30,7 +30,7 @@ public sealed class CommittedWindows
                 r => new Window(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)), ct, settings.ProcessName, span.Since, span.Until);
             return new CommittedWindows(Merge(rows));
         }
-        catch (JournalException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        catch (JournalException e) when (e.IsUndefinedTable)
         {
             return new CommittedWindows([]);
         }

@@ -22,6 +22,9 @@ public sealed class JournalException : Exception
     /// <summary>PostgreSQL's SQLSTATE (e.g. 23505 unique_violation), or null.</summary>
     public string? SqlState { get; }
 
+    /// <summary>A table the statement names does not exist (SQLSTATE 42P01): the schema is not migrated yet.</summary>
+    public bool IsUndefinedTable => SqlState == Npgsql.PostgresErrorCodes.UndefinedTable;
+
     /// <summary>The session was lost (never reached, cut, or terminated by the server: SQLSTATE class 08 or 57P).</summary>
     public bool IsConnectionLost => SqlState is null || SqlState.StartsWith("08", StringComparison.Ordinal) || SqlState.StartsWith("57P", StringComparison.Ordinal);
 

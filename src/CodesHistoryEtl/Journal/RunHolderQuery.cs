@@ -32,7 +32,7 @@ internal static class RunHolderQuery
                     r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), null, null, null, null),
                 ct, processName);
         }
-        catch (JournalException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        catch (JournalException e) when (e.IsUndefinedTable)
         {
             runs = []; // not migrated yet: pg_locks alone names the holder
         }

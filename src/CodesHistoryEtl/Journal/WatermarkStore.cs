@@ -11,13 +11,20 @@ public sealed class WatermarkStore(JournalSettings settings)
 {
     private readonly JournalTables _tables = JournalTables.For(settings.Table);
 
-    /// <summary>The watermark, or null when the process has none yet.</summary>
+    /// <summary>The watermark, or null when the process has none yet (also before the schema exists: reading never migrates).</summary>
     public async Task<DateTimeOffset?> GetAsync(string processName, CancellationToken ct)
     {
         await using var session = await OpenAsync("read watermark", ct);
-        var values = await session.QueryAsync("read watermark", $"SELECT watermark FROM {_tables.Watermark} WHERE process_name = $1",
-            r => r.GetFieldValue<DateTimeOffset>(0), ct, processName);
-        return values.Count == 0 ? null : values[0];
+        try
+        {
+            var values = await session.QueryAsync("read watermark", $"SELECT watermark FROM {_tables.Watermark} WHERE process_name = $1",
+                r => r.GetFieldValue<DateTimeOffset>(0), ct, processName);
+            return values.Count == 0 ? null : values[0];
+        }
+        catch (JournalException e) when (e.IsUndefinedTable)
+        {
+            return null;
+        }
     }
 
     /// <summary>Moves the watermark to <paramref name="value"/> unless it is already later; returns the stored value.</summary>
