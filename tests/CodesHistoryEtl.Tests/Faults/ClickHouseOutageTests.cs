@@ -14,7 +14,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
     public async Task ClickHouse_down_at_start_fails_naming_it_and_writes_nothing()
     {
         await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
-        var port = FaultScenario.ClosedPort();
+        var port = FreePort.Get();
         pipeline.Env["CH_URL"] = $"http://127.0.0.1:{port}";
 
         var down = await pipeline.RunAsync("run");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Journal;
@@ -101,14 +99,6 @@ internal static class FaultScenario
 
     /// <summary>Hidden temporary files in the export directory (what a killed run leaves).</summary>
     public static string[] Temporaries(Pipeline pipeline) => Directory.Exists(pipeline.ExportDir) ? Directory.GetFiles(pipeline.ExportDir, ".*.tmp") : [];
-
-    /// <summary>A loopback port nothing listens on (a server that is down).</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Tables in a ClickHouse database (0: the run never created its schema there).</summary>
     public static async Task<long> TableCountAsync(ClickHouseFixture clickHouse, string database) =>

@@ -14,7 +14,7 @@ public sealed class PostgresOutageTests(PostgresFixture postgres, ClickHouseFixt
     {
         await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
         var goodDsn = pipeline.Env["PG_DSN"];
-        var port = FaultScenario.ClosedPort();
+        var port = FreePort.Get();
         pipeline.Env["PG_DSN"] = $"postgresql://etl:etl_pg_secret@127.0.0.1:{port}/etl";
 
         var down = await pipeline.RunAsync("run");

@@ -119,8 +119,8 @@ public sealed class HealthCommandTests(PostgresFixture postgres, ClickHouseFixtu
     public async Task Unreachable_journal_and_clickhouse_are_unhealthy_lines_not_a_crash()
     {
         await using var state = await OpsState.StartAsync(postgres, clickHouse);
-        state.Pipeline.Env["PG_DSN"] = $"postgresql://etl:etl_pg_secret@127.0.0.1:{ClosedPort.Get()}/etl";
-        state.Pipeline.Env["CH_URL"] = $"http://127.0.0.1:{ClosedPort.Get()}/";
+        state.Pipeline.Env["PG_DSN"] = $"postgresql://etl:etl_pg_secret@127.0.0.1:{FreePort.Get()}/etl";
+        state.Pipeline.Env["CH_URL"] = $"http://127.0.0.1:{FreePort.Get()}/";
 
         var health = await state.Pipeline.RunAsync("health");
         Assert.Equal(ExitCodes.Unhealthy, health.ExitCode);

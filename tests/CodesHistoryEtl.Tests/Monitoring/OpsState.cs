@@ -67,7 +67,7 @@ internal sealed class OpsState(Pipeline pipeline, ClickHouseFixture clickHouse, 
     /// <summary>Points PQS_URL at a closed port (no retries): the next run fails with a Phoenix error.</summary>
     public void BreakPhoenix()
     {
-        Pipeline.Env["PQS_URL"] = $"http://127.0.0.1:{ClosedPort.Get()}/";
+        Pipeline.Env["PQS_URL"] = $"http://127.0.0.1:{FreePort.Get()}/";
         Pipeline.Env["PQS_RETRIES"] = "0";
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace CodesHistoryEtl.Tests.Support;
@@ -30,11 +29,7 @@ public sealed class ClickHouseFaultProxy : IAsyncDisposable
     public ClickHouseFaultProxy(Uri target)
     {
         _target = target;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Url = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
-        }
+        Url = new Uri($"http://127.0.0.1:{FreePort.Get()}/");
 
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();

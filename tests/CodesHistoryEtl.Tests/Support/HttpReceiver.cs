@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CodesHistoryEtl.Tests.Support;
 
@@ -13,7 +12,7 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     public HttpReceiver(HttpStatusCode status = HttpStatusCode.OK, bool hang = false)
     {
-        var port = FreePort();
+        var port = FreePort.Get();
         Url = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();
@@ -55,12 +54,5 @@ public sealed class HttpReceiver : IAsyncDisposable
             context.Response.StatusCode = (int)status;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

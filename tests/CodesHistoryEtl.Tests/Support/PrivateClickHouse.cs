@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace CodesHistoryEtl.Tests.Support;
 
@@ -18,12 +16,12 @@ public sealed class PrivateClickHouse : IAsyncDisposable
     public const string Password = "private_ch_secret";
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("etl-private-ch-");
-    private readonly int _tcpPort = FreePort();
+    private readonly int _tcpPort = FreePort.Get();
     private Process? _server;
 
     private PrivateClickHouse()
     {
-        Url = new Uri($"http://127.0.0.1:{FreePort()}/");
+        Url = new Uri($"http://127.0.0.1:{FreePort.Get()}/");
         File.WriteAllText(Path.Combine(_dir.FullName, "config.xml"), $"""
             <?xml version="1.0"?>
             <yandex>
@@ -129,11 +127,4 @@ public sealed class PrivateClickHouse : IAsyncDisposable
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CodesHistoryEtl.Tests.Monitoring;
+namespace CodesHistoryEtl.Tests.Support;
 
-/// <summary>A local port nothing listens on: a server that cannot be reached.</summary>
-internal static class ClosedPort
+/// <summary>A loopback port nothing listens on right now: for a server a test starts, or one that is down.</summary>
+public static class FreePort
 {
     public static int Get()
     {
