@@ -1,13 +1,44 @@
 using System.Globalization;
-using System.Text;
+using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Phoenix;
+using PhoenixSim;
 
 namespace ClickHouseInsertBench;
 
-/// <summary>Deterministic, realistic rows of one window, and the same rows as ClickHouse CSV.</summary>
+/// <summary>
+/// Deterministic, realistic rows of one window, held as the Avatica frames the ETL would receive; read back as the
+/// ETL reads them (decoded and transformed one row at a time), and written as the ETL's CSV.
+/// </summary>
 public static class BenchRows
 {
-    public static IEnumerable<ExportRow> Generate(int count, DateTimeOffset since, DateTimeOffset until)
+    private const int FrameRows = 10_000;
+
+    /// <summary>The rows encoded into frames of <see cref="FrameRows"/> rows, as the simulator sends them.</summary>
+    public static List<byte[]> Frames(int count, DateTimeOffset since, DateTimeOffset until)
+    {
+        var data = new SimDataSet(Generate(count, since, until), new SimOptions());
+        return Enumerable.Range(0, (count + FrameRows - 1) / FrameRows).Select(i => data.FrameBytes(i * FrameRows, FrameRows)).ToList();
+    }
+
+    /// <summary>The export rows of <paramref name="frames"/>: one instance, refilled row after row (use each before the next).</summary>
+    public static IEnumerable<ExportRow> Read(List<byte[]> frames, Window window)
+    {
+        var decoder = FrameDecoder.ForSource();
+        var transformer = new RowTransformer(window);
+        var row = new WireRow(Columns.Source.Length);
+        var exported = new ExportRow();
+        foreach (var frame in frames)
+        {
+            var position = 0;
+            while (decoder.TryDecodeNext(frame, ref position, row))
+            {
+                yield return transformer.TryTransform(row, exported, out var reason) ? exported : throw new InvalidOperationException(reason);
+            }
+        }
+    }
+
+    private static IEnumerable<SourceRow> Generate(int count, DateTimeOffset since, DateTimeOffset until)
     {
         var random = new Random(42);
         var span = (until - since).TotalMilliseconds;
@@ -28,35 +59,25 @@ public static class BenchRows
             }
 
             values[Columns.COrdinal] = FieldValue.FromText("0104600" + random.Next().ToString("D10", CultureInfo.InvariantCulture) + "21" + i.ToString("X8", CultureInfo.InvariantCulture));
-            yield return new ExportRow(new SourceRow(values), FieldValue.FromText(Guid.NewGuid().ToString("N")), until.ToUnixTimeMilliseconds(), 0);
+            yield return new SourceRow(values);
         }
     }
 
-    /// <summary>Writes the rows as CSV for <c>INSERT ... (Columns.Target, etl_job, load_id) FORMAT CSV</c>.</summary>
-    public static async Task WriteCsvAsync(string path, IEnumerable<ExportRow> rows, string job, Guid loadId, CancellationToken ct)
+    /// <summary>Writes the rows as the ETL's CSV (CSVWithNames of <see cref="Columns.Target"/>).</summary>
+    public static async Task WriteCsvAsync(string path, IEnumerable<ExportRow> rows, CancellationToken ct)
     {
-        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-        var line = new StringBuilder();
+        await using var file = File.Create(path);
+        var csv = new CsvRowWriter(file);
+        csv.WriteHeader();
         foreach (var row in rows)
         {
-            line.Clear();
-            foreach (var column in Columns.Target)
+            csv.WriteRow(row);
+            if (csv.ShouldFlush)
             {
-                line.Append(Csv(column, row.Get(column))).Append(',');
+                await csv.FlushAsync(ct);
             }
-
-            line.Append(job).Append(',').Append(loadId).Append('\n');
-            await writer.WriteAsync(line, ct);
         }
-    }
 
-    private static string Csv(Column column, FieldValue value) => value.IsNull && column.Kind != ColumnKind.StringArray
-        ? "\\N"
-        : column.Kind switch
-        {
-            ColumnKind.String => "\"" + value.Text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",
-            ColumnKind.StringArray => "\"[" + string.Join(',', (value.IsNull ? [] : value.Array).Select(e => "'" + e + "'")) + "]\"",
-            ColumnKind.DateTime => DateTimeOffset.FromUnixTimeMilliseconds(value.Number).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            _ => value.Number.ToString(CultureInfo.InvariantCulture),
-        };
+        await csv.FlushAsync(ct);
+    }
 }

@@ -6,8 +6,9 @@ using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Etl;
 
 // Usage: ClickHouseInsertBench <services.env> [rows]. Inserts the same rows into the same server three
-// ways, in one run, into fresh tables: the ETL's RowBinary stream (gzip and plain) and clickhouse-client
-// "INSERT ... FORMAT CSV" from a file. Prints rows/s and the ratio to clickhouse-client.
+// ways, in one run, into fresh tables: the ETL's RowBinary stream (gzip and plain; rows decoded from Avatica frames
+// and transformed on the way, as the ETL does) and clickhouse-client "INSERT ... FORMAT CSVWithNames" of the ETL's
+// CSV file. Prints rows/s and the ratio to clickhouse-client.
 var env = File.ReadAllLines(args[0]).Where(l => l.Contains('=', StringComparison.Ordinal))
     .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
@@ -19,14 +20,15 @@ var settings = new ClickHouseSettings(new Uri(env["CH_URL"]), env["CH_USER"], en
     "daily_codes_history", null, "daily_codes_history", TimeoutSec: 600);
 
 using var admin = new ClickHouseClient(settings);
-var source = Array.Empty<ExportRow>();
+var window = new Window(since, until);
+List<byte[]> frames = [];
 long heapGrowth = 0;
 try
 {
-    // Rows are made once, before any clock starts: both sides insert ready rows (the file, the array).
-    source = BenchRows.Generate(rows, since, until).ToArray();
+    // Rows are encoded once, before any clock starts: both sides start from ready bytes (the file, the frames).
+    frames = BenchRows.Frames(rows, since, until);
     var csvPath = Path.Combine(Path.GetTempPath(), database + ".csv");
-    await BenchRows.WriteCsvAsync(csvPath, source, "bench", Guid.NewGuid(), ct);
+    await BenchRows.WriteCsvAsync(csvPath, BenchRows.Read(frames, window), ct);
     var csvMb = new FileInfo(csvPath).Length / 1e6;
 
     var plain = await RowBinaryAsync(gzip: false, "rb_plain");
@@ -38,7 +40,7 @@ try
     Console.WriteLine($"clickhouse-client FORMAT CSV  : {rows / cli:N0} rows/s ({cli:F2} s)");
     Console.WriteLine($"etl RowBinary, plain          : {rows / plain:N0} rows/s ({plain:F2} s) = {cli / plain:F2}x clickhouse-client");
     Console.WriteLine($"etl RowBinary, gzip           : {rows / gzip:N0} rows/s ({gzip:F2} s) = {cli / gzip:F2}x clickhouse-client");
-    Console.WriteLine($"etl managed heap growth during the insert: {heapGrowth / 1e6:F1} MB (rows are held in an array beforehand)");
+    Console.WriteLine($"etl managed heap growth during the insert: {heapGrowth / 1e6:F1} MB (the frames are held in memory beforehand)");
 }
 finally
 {
@@ -57,7 +59,7 @@ async Task<double> RowBinaryAsync(bool gzip, string table)
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     await using var insert = await new ClickHouseSink(client, "bench").BeginWindowAsync(since, until, Guid.NewGuid(), ct);
-    foreach (var row in source)
+    foreach (var row in BenchRows.Read(frames, window))
     {
         await insert.WriteAsync(row, ct);
     }
@@ -74,7 +76,7 @@ async Task<double> ClickHouseClientCsvAsync(string csvPath, string table)
     using var client = new ClickHouseClient(tableSettings);
     var start = new ProcessStartInfo("bash", ["-c",
         $"clickhouse-client --port {env["CH_TCP_PORT"]} -u \"$CH_USER\" --password \"$CH_PASSWORD\" " +
-        $"--query 'INSERT INTO {tableSettings.Database}.{tableSettings.Table} ({RowEncoder.InsertColumns}) FORMAT CSV' < '{csvPath}'"]);
+        $"--query 'INSERT INTO {tableSettings.Database}.{tableSettings.Table} FORMAT CSVWithNames' < '{csvPath}'"]);
     start.Environment["CH_USER"] = env["CH_USER"];
     start.Environment["CH_PASSWORD"] = env["CH_PASSWORD"];
     var clock = Stopwatch.StartNew();

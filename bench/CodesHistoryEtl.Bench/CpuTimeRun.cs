@@ -41,10 +41,11 @@ public static class CpuTimeRun
     private static long Decode(FrameDecoder decoder, byte[] frame, int times)
     {
         long count = 0;
+        var row = new WireRow(decoder.ColumnCount);
         for (var i = 0; i < times; i++)
         {
             var position = 0;
-            while (decoder.TryDecodeNext(frame, ref position, out _))
+            while (decoder.TryDecodeNext(frame, ref position, row))
             {
                 count++;
             }

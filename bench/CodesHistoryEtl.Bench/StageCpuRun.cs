@@ -54,10 +54,12 @@ public static class StageCpuRun
         var csv = new CsvRowWriter(Stream.Null);
         var encoder = new ClickHouse.RowEncoder("bench", Guid.NewGuid());
         var binary = new ArrayBufferWriter<byte>(1 << 20);
+        var row = new WireRow(decoder.ColumnCount);
+        var exported = new ExportRow();
         var position = 0;
-        while (decoder.TryDecodeNext(frame, ref position, out var row))
+        while (decoder.TryDecodeNext(frame, ref position, row))
         {
-            if (stages < 2 || !transformer.TryTransform(row, out var exported, out _))
+            if (stages < 2 || !transformer.TryTransform(row, exported, out _))
             {
                 continue;
             }

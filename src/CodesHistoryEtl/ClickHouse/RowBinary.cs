@@ -31,18 +31,27 @@ public static class RowBinary
         output.Advance(8);
     }
 
-    public static void WriteVarUInt(IBufferWriter<byte> output, ulong value)
+    public static void WriteVarUInt(IBufferWriter<byte> output, ulong value) => output.Advance(VarUInt(output.GetSpan(10), 0, value));
+
+    /// <summary>A LEB128 length at <paramref name="at"/> (up to 10 bytes); returns the position after it.</summary>
+    public static int VarUInt(Span<byte> span, int at, ulong value)
     {
-        var span = output.GetSpan(10);
-        var i = 0;
         while (value >= 0x80)
         {
-            span[i++] = (byte)(value | 0x80);
+            span[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        span[i++] = (byte)value;
-        output.Advance(i);
+        span[at++] = (byte)value;
+        return at;
+    }
+
+    /// <summary>A String of UTF-8 bytes at <paramref name="at"/>: its length, then the bytes; returns the position after it.</summary>
+    public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
+    {
+        at = VarUInt(span, at, (ulong)utf8.Length);
+        utf8.CopyTo(span[at..]);
+        return at + utf8.Length;
     }
 
     public static void WriteString(IBufferWriter<byte> output, string value)
@@ -80,7 +89,11 @@ public static class RowBinary
 
     /// <summary>A DateTime: epoch seconds as UInt32. Throws when the instant is outside 1970..2106.</summary>
     public static void WriteDateTime(IBufferWriter<byte> output, long epochSeconds, string column) =>
-        WriteUInt32(output, epochSeconds is >= 0 and <= uint.MaxValue
+        WriteUInt32(output, DateTimeSeconds(epochSeconds, column));
+
+    /// <summary>Epoch seconds as a DateTime's UInt32; throws when the instant is outside 1970..2106.</summary>
+    public static uint DateTimeSeconds(long epochSeconds, string column) =>
+        epochSeconds is >= 0 and <= uint.MaxValue
             ? (uint)epochSeconds
-            : throw new InvalidOperationException($"Column {column}: {epochSeconds} s since epoch does not fit ClickHouse DateTime (1970..2106); the transform should have rejected it"));
+            : throw new InvalidOperationException($"Column {column}: {epochSeconds} s since epoch does not fit ClickHouse DateTime (1970..2106); the transform should have rejected it");
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.ClickHouse;
@@ -6,77 +7,88 @@ namespace CodesHistoryEtl.ClickHouse;
 /// <summary>
 /// Encodes <see cref="ExportRow"/>s as RowBinary for <see cref="InsertColumns"/>: every column of
 /// <see cref="Columns.Target"/> in order, then the ETL's own <c>etl_job</c> and <c>load_id</c>
-/// (<c>ts_ingested</c> is left to the server's DEFAULT now()). A pure function over bytes.
+/// (<c>ts_ingested</c> is left to the server's DEFAULT now()). Texts are copied as the UTF-8 bytes they arrived
+/// in; a row is written into one span of the output, sized for it up front. A pure function over bytes.
 /// </summary>
-public sealed class RowEncoder(string etlJob, Guid loadId)
+public sealed class RowEncoder
 {
     /// <summary>The metadata columns appended after <see cref="Columns.Target"/>.</summary>
     public static readonly string[] MetadataColumns = ["etl_job", "load_id"];
 
+    /// <summary>Most bytes a column takes besides its text bytes: a NULL flag, a length or a number, the 32-byte id.</summary>
+    private const int MaxBytesPerColumn = 12;
+
+    /// <summary><c>etl_job</c> and <c>load_id</c>, the same for every row.</summary>
+    private readonly byte[] _metadata;
+
+    public RowEncoder(string etlJob, Guid loadId)
+    {
+        var metadata = new ArrayBufferWriter<byte>();
+        RowBinary.WriteString(metadata, etlJob);
+        RowBinary.WriteUuid(metadata, loadId);
+        _metadata = metadata.WrittenSpan.ToArray();
+    }
+
     /// <summary>The explicit column list of the INSERT, matching what <see cref="Write"/> emits.</summary>
     public static string InsertColumns { get; } = string.Join(", ", Columns.Target.Select(c => c.Name).Concat(MetadataColumns));
 
-
     public void Write(IBufferWriter<byte> output, ExportRow row)
     {
+        var source = row.Source;
+        var span = output.GetSpan(source.TextBytes + (10 * source.ElementCount) + (MaxBytesPerColumn * Columns.Target.Length) + 32 + _metadata.Length);
+        var at = 0;
         foreach (var column in Columns.Target)
         {
-            WriteValue(output, column, row.Get(column));
+            at = WriteValue(span, at, column, row);
         }
 
-        RowBinary.WriteString(output, etlJob);
-        RowBinary.WriteUuid(output, loadId);
+        _metadata.CopyTo(span[at..]);
+        output.Advance(at + _metadata.Length);
     }
 
-    private static void WriteValue(IBufferWriter<byte> output, Column column, FieldValue value)
+    private static int WriteValue(Span<byte> span, int at, Column column, ExportRow row)
     {
         if (column.Kind == ColumnKind.StringArray)
         {
-            WriteArray(output, value.IsNull ? [] : value.Array);
-            return;
+            var length = row.ArrayLength(column);
+            at = RowBinary.VarUInt(span, at, (ulong)length);
+            for (var i = 0; i < length; i++)
+            {
+                at = RowBinary.String(span, at, row.Element(column, i));
+            }
+
+            return at;
         }
 
         if (column.Nullable)
         {
-            RowBinary.WriteUInt8(output, value.IsNull ? (byte)1 : (byte)0);
-            if (value.IsNull)
+            var isNull = row.IsNull(column);
+            span[at++] = isNull ? (byte)1 : (byte)0;
+            if (isNull)
             {
-                return;
+                return at;
             }
-        }
-        else if (value.IsNull)
-        {
-            throw new InvalidOperationException($"Column {column.Name} is NOT NULL in ClickHouse but the row has NULL; the transform should have rejected it");
         }
 
         switch (column.Kind)
         {
             case ColumnKind.String:
-                RowBinary.WriteString(output, value.Text);
-                break;
+                return RowBinary.String(span, at, row.Utf8(column));
             case ColumnKind.UInt8:
-                RowBinary.WriteUInt8(output, (byte)InRange(column, value.Number, byte.MaxValue));
-                break;
+                span[at] = (byte)InRange(column, row.Number(column), byte.MaxValue);
+                return at + 1;
             case ColumnKind.UInt16:
-                RowBinary.WriteUInt16(output, (ushort)InRange(column, value.Number, ushort.MaxValue));
-                break;
+                BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)InRange(column, row.Number(column), ushort.MaxValue));
+                return at + 2;
             case ColumnKind.Int64:
-                RowBinary.WriteInt64(output, value.Number);
-                break;
+                BinaryPrimitives.WriteInt64LittleEndian(span[at..], row.Number(column));
+                return at + 8;
             case ColumnKind.DateTime:
-                RowBinary.WriteDateTime(output, Math.DivRem(value.Number, 1000, out var rem) - (rem < 0 ? 1 : 0), column.Name);
-                break;
+                var seconds = Math.DivRem(row.Number(column), 1000, out var rem) - (rem < 0 ? 1 : 0);
+                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], RowBinary.DateTimeSeconds(seconds, column.Name));
+                return at + 4;
             default:
                 throw new InvalidOperationException($"Column {column.Name}: no RowBinary encoding for {column.Kind}");
-        }
-    }
-
-    private static void WriteArray(IBufferWriter<byte> output, string?[] elements)
-    {
-        RowBinary.WriteVarUInt(output, (ulong)elements.Length);
-        foreach (var element in elements)
-        {
-            RowBinary.WriteString(output, element ?? "");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Text;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Csv;
@@ -14,7 +13,12 @@ namespace CodesHistoryEtl.Csv;
 public sealed class CsvRowWriter(Stream output)
 {
     private const int BufferSize = 1 << 19;
-    private static readonly System.Buffers.SearchValues<char> ArrayEscapes = System.Buffers.SearchValues.Create("\\'\"\n\r\t\0");
+    /// <summary>Most bytes a column takes besides its text bytes: a number (20), a DateTime (19), quotes, brackets, a comma.</summary>
+    private const int MaxBytesPerColumn = 24;
+
+    private static readonly System.Buffers.SearchValues<byte> ArrayEscapes = System.Buffers.SearchValues.Create("\\'\"\n\r\t\0"u8);
+    private readonly long[] _days = Enumerable.Repeat(long.MinValue, Columns.Target.Length).ToArray();
+    private readonly byte[] _dates = new byte[Columns.Target.Length * 10];
     private byte[] _buffer = new byte[BufferSize];
     private int _length;
 
@@ -29,42 +33,48 @@ public sealed class CsvRowWriter(Stream output)
         Byte((byte)'\n');
     }
 
-    public void WriteRow(in ExportRow row)
+    public void WriteRow(ExportRow row)
     {
+        // room for the whole row at once: every text byte may double when escaped, the rest is bounded per column
+        Ensure((2 * row.Source.TextBytes) + (3 * row.Source.ElementCount) + (MaxBytesPerColumn * Columns.Target.Length) + 1);
+        var span = _buffer.AsSpan();
+        var at = _length;
         var columns = Columns.Target;
         for (var i = 0; i < columns.Length; i++)
         {
             if (i > 0)
             {
-                Byte((byte)',');
+                span[at++] = (byte)',';
             }
 
             var column = columns[i];
-            var value = row.Get(column);
-            if (value.IsNull)
+            if (row.IsNull(column))
             {
-                Ascii("\\N");
+                span[at++] = (byte)'\\';
+                span[at++] = (byte)'N';
                 continue;
             }
 
             switch (column.Kind)
             {
                 case ColumnKind.String:
-                    QuotedText(value.Text);
+                    at = QuotedText(span, at, row.Utf8(column));
                     break;
                 case ColumnKind.DateTime:
-                    DateTime(value.Number);
+                    at = DateTime(span, at, row.Number(column), i);
                     break;
                 case ColumnKind.StringArray:
-                    Array(value.Array);
+                    at = Array(span, at, row, column);
                     break;
                 default:
-                    Number(value.Number);
+                    Utf8Formatter.TryFormat(row.Number(column), span[at..], out var written);
+                    at += written;
                     break;
             }
         }
 
-        Byte((byte)'\n');
+        span[at++] = (byte)'\n';
+        _length = at;
     }
 
     /// <summary>Writes what is buffered to the stream; a buffer grown for one huge row shrinks back.</summary>
@@ -81,74 +91,97 @@ public sealed class CsvRowWriter(Stream output)
     /// <summary>True when the buffer is worth handing to the stream (the caller flushes between rows).</summary>
     public bool ShouldFlush => _length > BufferSize / 2;
 
-    private void QuotedText(string text)
+    /// <summary>A text in double quotes, inner double quotes doubled; returns the position after it.</summary>
+    private static int QuotedText(Span<byte> span, int at, ReadOnlySpan<byte> text)
     {
-        Byte((byte)'"');
-        if (text.Contains('"', StringComparison.Ordinal))
+        span[at++] = (byte)'"';
+        for (var quote = text.IndexOf((byte)'"'); quote >= 0; quote = text.IndexOf((byte)'"'))
         {
-            text = text.Replace("\"", "\"\"", StringComparison.Ordinal);
+            text[..(quote + 1)].CopyTo(span[at..]);
+            at += quote + 1;
+            span[at++] = (byte)'"';
+            text = text[(quote + 1)..];
         }
 
-        Utf8(text);
-        Byte((byte)'"');
+        text.CopyTo(span[at..]);
+        at += text.Length;
+        span[at++] = (byte)'"';
+        return at;
     }
 
-    private void Array(string?[] elements)
+    /// <summary>A quoted <c>['a','b']</c>: ClickHouse's quoted-string escapes inside, then CSV's doubled double quote.</summary>
+    private static int Array(Span<byte> span, int at, ExportRow row, Column column)
     {
-        Ascii("\"[");
-        for (var i = 0; i < elements.Length; i++)
+        span[at++] = (byte)'"';
+        span[at++] = (byte)'[';
+        var length = row.ArrayLength(column);
+        for (var i = 0; i < length; i++)
         {
-            Ascii(i == 0 ? "'" : ",'");
-            var element = elements[i] ?? "";
-            Utf8(element.AsSpan().IndexOfAny(ArrayEscapes) < 0 ? element : EscapeArrayElement(element));
-            Byte((byte)'\'');
-        }
-
-        Ascii("]\"");
-    }
-
-    /// <summary>ClickHouse's quoted-string escapes inside an array, then CSV's doubled double quote.</summary>
-    private static string EscapeArrayElement(string element)
-    {
-        var escaped = new StringBuilder(element.Length + 8);
-        foreach (var ch in element)
-        {
-            escaped.Append(ch switch
+            if (i > 0)
             {
-                '\\' => "\\\\",
-                '\'' => "\\'",
-                '"' => "\"\"",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\0' => "\\0",
-                _ => null,
-            } ?? ch.ToString());
+                span[at++] = (byte)',';
+            }
+
+            span[at++] = (byte)'\'';
+            var element = row.Element(column, i);
+            for (var next = element.IndexOfAny(ArrayEscapes); next >= 0; next = element.IndexOfAny(ArrayEscapes))
+            {
+                element[..next].CopyTo(span[at..]);
+                at += next;
+                // " doubles for CSV; the others take ClickHouse's backslash escape: \\ \' \n \r \t \0
+                var special = element[next];
+                span[at++] = special == (byte)'"' ? (byte)'"' : (byte)'\\';
+                span[at++] = special switch
+                {
+                    (byte)'\n' => (byte)'n',
+                    (byte)'\r' => (byte)'r',
+                    (byte)'\t' => (byte)'t',
+                    0 => (byte)'0',
+                    _ => special,
+                };
+                element = element[(next + 1)..];
+            }
+
+            element.CopyTo(span[at..]);
+            at += element.Length;
+            span[at++] = (byte)'\'';
         }
 
-        return escaped.ToString();
+        span[at++] = (byte)']';
+        span[at++] = (byte)'"';
+        return at;
     }
 
-    /// <summary>yyyy-MM-dd hh:mm:ss of the UTC second that holds <paramref name="epochMillis"/>, written digit by digit.</summary>
-    private void DateTime(long epochMillis)
+    /// <summary>
+    /// yyyy-MM-dd hh:mm:ss of the UTC second that holds <paramref name="epochMillis"/>, written digit by digit; the date
+    /// part is kept per column, since a window's values of one column mostly fall on one day.
+    /// </summary>
+    private int DateTime(Span<byte> span, int at, long epochMillis, int column)
     {
-        var utc = DateTimeOffset.FromUnixTimeMilliseconds(epochMillis).UtcDateTime;
-        var (year, month, day) = utc;
-        var time = utc.TimeOfDay;
-        Ensure(19);
-        var span = _buffer.AsSpan(_length, 19);
-        Digits(span, year, 4);
-        span[4] = (byte)'-';
-        Digits(span[5..], month, 2);
-        span[7] = (byte)'-';
-        Digits(span[8..], day, 2);
-        span[10] = (byte)' ';
-        Digits(span[11..], time.Hours, 2);
-        span[13] = (byte)':';
-        Digits(span[14..], time.Minutes, 2);
-        span[16] = (byte)':';
-        Digits(span[17..], time.Seconds, 2);
-        _length += 19;
+        var seconds = Math.DivRem(epochMillis, 1000, out var milliseconds) - (milliseconds < 0 ? 1 : 0);
+        var day = Math.DivRem(seconds, 86_400, out var second) - (second < 0 ? 1 : 0);
+        second = second < 0 ? second + 86_400 : second;
+        var date = _dates.AsSpan(column * 10, 10);
+        if (_days[column] != day)
+        {
+            var (year, month, dayOfMonth) = System.DateTime.UnixEpoch.AddDays(day);
+            Digits(date, year, 4);
+            date[4] = (byte)'-';
+            Digits(date[5..], month, 2);
+            date[7] = (byte)'-';
+            Digits(date[8..], dayOfMonth, 2);
+            _days[column] = day;
+        }
+
+        var text = span.Slice(at, 19);
+        date.CopyTo(text);
+        text[10] = (byte)' ';
+        Digits(text[11..], (int)(second / 3600), 2);
+        text[13] = (byte)':';
+        Digits(text[14..], (int)(second / 60 % 60), 2);
+        text[16] = (byte)':';
+        Digits(text[17..], (int)(second % 60), 2);
+        return at + 19;
     }
 
     private static void Digits(Span<byte> destination, int value, int count)
@@ -158,19 +191,6 @@ public sealed class CsvRowWriter(Stream output)
             destination[i] = (byte)('0' + (value % 10));
             value /= 10;
         }
-    }
-
-    private void Number(long value)
-    {
-        Ensure(20);
-        Utf8Formatter.TryFormat(value, _buffer.AsSpan(_length), out var written);
-        _length += written;
-    }
-
-    private void Utf8(string text)
-    {
-        Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
     }
 
     private void Ascii(string text)

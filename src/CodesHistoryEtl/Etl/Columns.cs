@@ -9,6 +9,15 @@ namespace CodesHistoryEtl.Etl;
 /// </summary>
 public static class Columns
 {
+    /// <summary>Derived: lowercase hex md5 of did (declared before <see cref="Target"/>, which holds these instances).</summary>
+    public static readonly Column Id = new("id", ColumnKind.String, Nullable: true, SourceOrdinal: -1);
+
+    /// <summary>Derived: the window's upper bound.</summary>
+    public static readonly Column Ts = new("ts", ColumnKind.DateTime, Nullable: false, SourceOrdinal: -1);
+
+    /// <summary>Derived: 1 when the row repeats an earlier row of the window on the sort key.</summary>
+    public static readonly Column Q = new("q", ColumnKind.UInt8, Nullable: false, SourceOrdinal: -1);
+
     /// <summary>The source columns of TBL_JTI_TRACE_CIS_HISTORY, in SELECT order. The time column is at <see cref="TimeOrdinal"/>.</summary>
     public static readonly ImmutableArray<Column> Source = [.. BuildSource()];
 
@@ -63,15 +72,15 @@ public static class Columns
         {
             if (column.Name == "did")
             {
-                target.Add(new Column("id", ColumnKind.String, Nullable: true, SourceOrdinal: -1));
+                target.Add(Id);
             }
 
             // ch is Array(String) in ClickHouse: a NULL source array is written as [].
             target.Add(column.Name == "ch" ? column with { Nullable = false } : column);
         }
 
-        target.Add(new Column("ts", ColumnKind.DateTime, Nullable: false, SourceOrdinal: -1));
-        target.Add(new Column("q", ColumnKind.UInt8, Nullable: false, SourceOrdinal: -1));
+        target.Add(Ts);
+        target.Add(Q);
         return target.ToArray();
     }
 }

@@ -51,11 +51,12 @@ public static class DryRun
     private static async Task<(long Rows, long Rejects)> CountAsync(PhoenixClient phoenix, Window window, CancellationToken ct)
     {
         var transformer = new RowTransformer(window);
+        var exported = new ExportRow();
         long rows = 0, rejects = 0;
         await foreach (var row in phoenix.ReadWindowAsync(window.Since, window.Until, ct))
         {
             rows++;
-            rejects += transformer.TryTransform(row, out _, out _) ? 0 : 1;
+            rejects += transformer.TryTransform(row, exported, out _) ? 0 : 1;
         }
 
         return (rows, rejects);

@@ -1,28 +1,65 @@
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// A transformed row, ready for the CSV and ClickHouse writers: the source values plus the derived
-/// <c>id</c> (md5 of did), <c>ts</c> (the window's upper bound, epoch ms UTC) and <c>q</c> (1 = repeats an
-/// earlier row of the window on the sort key). Writers walk <see cref="Columns.Target"/> and call <see cref="Get"/>.
+/// A transformed row, ready for the CSV and ClickHouse writers: the source row (slices of its frame) plus the
+/// derived <c>id</c> (md5 of did, as 32 lowercase hex bytes), <c>ts</c> (the window's upper bound, epoch ms UTC) and
+/// <c>q</c>. Writers walk <see cref="Columns.Target"/> and ask for each column's value. A NULL <c>ch</c> reads as
+/// an empty array and a NULL element as an empty text, as ClickHouse's Array(String) takes them. One instance is
+/// refilled by <see cref="RowTransformer"/> row after row, like its <see cref="WireRow"/>.
 /// </summary>
-public readonly struct ExportRow(SourceRow source, FieldValue id, long tsMillis, byte q)
+public sealed class ExportRow
 {
-    public SourceRow Source { get; } = source;
+    private readonly byte[] _id = new byte[32];
+    private bool _hasId;
 
-    public FieldValue Id { get; } = id;
+    public WireRow Source { get; private set; } = new(0);
 
-    public long TsMillis { get; } = tsMillis;
+    public long TsMillis { get; private set; }
 
-    public byte Q { get; } = q;
+    public byte Q { get; private set; }
 
-    /// <summary>The value of one <see cref="Columns.Target"/> column.</summary>
-    public FieldValue Get(Column column) => column.IsDerived
-        ? column.Name switch
+    /// <summary>True when <paramref name="column"/> is NULL here (never for a NOT NULL target column).</summary>
+    public bool IsNull(Column column) => column.IsDerived
+        ? ReferenceEquals(column, Columns.Id) && !_hasId
+        : column.Nullable && Source.IsNull(column.SourceOrdinal);
+
+    /// <summary>A number or DateTime (epoch ms) column's value.</summary>
+    public long Number(Column column) => column.IsDerived
+        ? ReferenceEquals(column, Columns.Ts) ? TsMillis : ReferenceEquals(column, Columns.Q) ? Q : throw NotA(column, "number")
+        : Source.Number(column.SourceOrdinal);
+
+    /// <summary>A text column's UTF-8 bytes.</summary>
+    public ReadOnlySpan<byte> Utf8(Column column) => column.IsDerived
+        ? ReferenceEquals(column, Columns.Id) && _hasId ? _id : throw NotA(column, "text")
+        : Source.Utf8(column.SourceOrdinal);
+
+    /// <summary>Elements of an array column (0 for NULL).</summary>
+    public int ArrayLength(Column column) => Source.ArrayLength(column.SourceOrdinal);
+
+    /// <summary>Element <paramref name="index"/> of an array column (empty for a NULL element).</summary>
+    public ReadOnlySpan<byte> Element(Column column, int index) => Source.Element(column.SourceOrdinal, index);
+
+    internal void Set(WireRow source, ReadOnlySpan<byte> md5, long tsMillis, byte q)
+    {
+        Source = source;
+        _hasId = !md5.IsEmpty;
+        if (_hasId)
         {
-            "id" => Id,
-            "ts" => FieldValue.FromNumber(TsMillis),
-            "q" => FieldValue.FromNumber(Q),
-            _ => throw new InvalidOperationException($"Unknown derived column {column.Name}"),
+            Hex(md5, _id);
         }
-        : Source[column.SourceOrdinal];
+
+        TsMillis = tsMillis;
+        Q = q;
+    }
+
+    private static void Hex(ReadOnlySpan<byte> bytes, Span<byte> hex)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            hex[2 * i] = "0123456789abcdef"u8[bytes[i] >> 4];
+            hex[(2 * i) + 1] = "0123456789abcdef"u8[bytes[i] & 0xF];
+        }
+    }
+
+    private static InvalidOperationException NotA(Column column, string what) => new($"Column {column.Name} has no {what} value here");
 }

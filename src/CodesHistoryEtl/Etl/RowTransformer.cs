@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// Turns the source rows of ONE window into export rows: checks each value against its target type,
 /// derives <c>id</c> = md5(did) as lowercase hex (NULL when did is NULL or empty), <c>ts</c> = the window's
-/// upper bound, <c>q</c> = 1 when the row repeats an earlier row of the window on (c, opd, et, st, ste),
-/// NULL <c>ch</c> -> [] and NULL elements of <c>ch</c> -> ''. A row that does not fit is rejected with a reason.
+/// upper bound, <c>q</c> = 1 when the row repeats an earlier row of the window on (c, opd, et, st, ste)
+/// (NULL <c>ch</c> -> [] and NULL elements -> '' are how <see cref="ExportRow"/> reads them). All on the row's
+/// UTF-8 bytes: nothing is decoded to strings. A row that does not fit is rejected with a reason.
 /// <paramref name="keys"/> must be empty: a run passes one set, cleared per window, so it keeps its capacity
 /// instead of regrowing through the large-object heap every window.
 /// </summary>
@@ -24,7 +26,6 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
     /// DateTime text only up to the end of 2105, so later values could not round-trip through the CSV.
     /// </summary>
     private const long MaxDateTimeMillis = 4_291_747_199_999;
-    private static readonly int ChOrdinal = Columns.SourceOrdinalOf("ch");
 
     private readonly long _tsMillis = window.Until.ToUnixTimeMilliseconds();
     private readonly long _sinceMillis = window.Since.ToUnixTimeMilliseconds();
@@ -34,42 +35,32 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
     {
     }
 
-    /// <summary>Returns true and the export row, or false and the reason.</summary>
-    public bool TryTransform(SourceRow row, out ExportRow exported, out string? reason)
+    /// <summary>Returns true with <paramref name="exported"/> filled (it refers to <paramref name="row"/>), or false and the reason.</summary>
+    public bool TryTransform(WireRow row, ExportRow exported, out string? reason)
     {
-        exported = default;
         reason = Check(row);
         if (reason is not null)
         {
             return false;
         }
 
-        var ch = row[ChOrdinal];
-        if (ch.IsNull)
-        {
-            row.Values[ChOrdinal] = FieldValue.FromArray([]);
-        }
-        else if (Array.IndexOf(ch.Array, null) >= 0)
-        {
-            row.Values[ChOrdinal] = FieldValue.FromArray(Array.ConvertAll(ch.Array, e => e ?? ""));
-        }
-
         var q = keys.IsRepeat(row) ? (byte)1 : (byte)0;
-        exported = new ExportRow(row, Md5Id(row[Columns.DidOrdinal]), _tsMillis, q);
+        Span<byte> md5 = stackalloc byte[16];
+        exported.Set(row, Md5(row.Utf8(Columns.DidOrdinal), md5), _tsMillis, q);
         return true;
     }
 
-    private string? Check(SourceRow row)
+    private string? Check(WireRow row)
     {
-        if (row.Values.Length != Columns.Source.Length)
+        if (row.Count != Columns.Source.Length)
         {
-            return $"row has {row.Values.Length} values, expected {Columns.Source.Length}";
+            return $"row has {row.Count} values, expected {Columns.Source.Length}";
         }
 
         foreach (var column in Columns.Source)
         {
-            var value = row[column.SourceOrdinal];
-            if (value.IsNull)
+            var ordinal = column.SourceOrdinal;
+            if (row.IsNull(ordinal))
             {
                 if (!column.Nullable)
                 {
@@ -81,13 +72,13 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
 
             var problem = column.Kind switch
             {
-                ColumnKind.UInt8 => OutOfRange(value.Number, 0, byte.MaxValue),
-                ColumnKind.UInt16 => OutOfRange(value.Number, 0, ushort.MaxValue),
-                ColumnKind.DateTime => value.Number is < 0 or > MaxDateTimeMillis
-                    ? $"{value.Number} ms is outside DateTime's 1970-01-01..2105-12-31 UTC range"
+                ColumnKind.UInt8 => OutOfRange(row.Number(ordinal), 0, byte.MaxValue),
+                ColumnKind.UInt16 => OutOfRange(row.Number(ordinal), 0, ushort.MaxValue),
+                ColumnKind.DateTime => row.Number(ordinal) is < 0 or > MaxDateTimeMillis
+                    ? $"{row.Number(ordinal)} ms is outside DateTime's 1970-01-01..2105-12-31 UTC range"
                     : null,
-                ColumnKind.String => TextProblem(value.Text),
-                ColumnKind.StringArray => ArrayProblem(value.Array),
+                ColumnKind.String => TextProblem(row.Utf8(ordinal)),
+                ColumnKind.StringArray => ArrayProblem(row, ordinal),
                 _ => null,
             };
             if (problem is not null)
@@ -96,7 +87,7 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
             }
         }
 
-        var time = row[Columns.TimeOrdinal].Number;
+        var time = row.Number(Columns.TimeOrdinal);
         return time < _sinceMillis || time >= _tsMillis
             ? $"opd {DateTimeOffset.FromUnixTimeMilliseconds(time):O} is outside the window {window}"
             : null;
@@ -105,28 +96,30 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
     private static string? OutOfRange(long value, long min, long max) =>
         value < min || value > max ? $"{value} is outside {min}..{max}" : null;
 
-    private static string? TextProblem(string text)
+    private static string? TextProblem(ReadOnlySpan<byte> utf8)
     {
-        if (text.Length > MaxTextLength)
+        if (!Utf8.IsValid(utf8))
         {
-            return $"text of {text.Length} characters is longer than {MaxTextLength}";
+            return "text is not valid UTF-8 (invalid bytes on the wire)";
         }
 
-        return text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && !IsWellFormed(text)
-            ? "text is not valid UTF-8 (invalid bytes on the wire, or a lone surrogate)"
+        // a character takes at least one byte: only a long text needs counting
+        return utf8.Length > MaxTextLength && Encoding.UTF8.GetCharCount(utf8) is var characters && characters > MaxTextLength
+            ? $"text of {characters} characters is longer than {MaxTextLength}"
             : null;
     }
 
-    private static string? ArrayProblem(string?[] elements)
+    private static string? ArrayProblem(WireRow row, int ordinal)
     {
-        if (elements.Length > MaxArrayLength)
+        var length = row.ArrayLength(ordinal);
+        if (length > MaxArrayLength)
         {
-            return $"array of {elements.Length} elements is longer than {MaxArrayLength}";
+            return $"array of {length} elements is longer than {MaxArrayLength}";
         }
 
-        foreach (var element in elements)
+        for (var i = 0; i < length; i++)
         {
-            if (element is not null && TextProblem(element) is { } problem)
+            if (TextProblem(row.Element(ordinal, i)) is { } problem)
             {
                 return "element " + problem;
             }
@@ -135,43 +128,23 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
         return null;
     }
 
-    private static bool IsWellFormed(string text)
+    /// <summary>md5 of <paramref name="did"/> into <paramref name="hash"/>; empty when did is NULL or empty (no id).</summary>
+    private static ReadOnlySpan<byte> Md5(ReadOnlySpan<byte> did, Span<byte> hash)
     {
-        for (var i = 0; i < text.Length; i++)
+        if (did.IsEmpty)
         {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
+            return default;
         }
 
-        return true;
-    }
-
-    private static FieldValue Md5Id(FieldValue did)
-    {
-        if (did.IsNull || did.Text.Length == 0)
+        if (did.Length <= ShortMd5.MaxLength)
         {
-            return FieldValue.Null;
-        }
-
-        Span<byte> hash = stackalloc byte[16];
-        var byteCount = Encoding.UTF8.GetByteCount(did.Text);
-        var bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
-        Encoding.UTF8.GetBytes(did.Text, bytes);
-        if (byteCount <= ShortMd5.MaxLength)
-        {
-            ShortMd5.Hash(bytes, hash);
+            ShortMd5.Hash(did, hash);
         }
         else
         {
-            MD5.HashData(bytes, hash);
+            MD5.HashData(did, hash);
         }
 
-        return FieldValue.FromText(Convert.ToHexStringLower(hash));
+        return hash;
     }
 }

@@ -1,10 +1,11 @@
+using System.Runtime.InteropServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
-/// Decodes an Avatica <c>Frame</c> straight from its bytes into <see cref="SourceRow"/>s, one value per
-/// expected column, by that column's <see cref="ColumnKind"/>. Values are decoded faithfully (no range
+/// Decodes an Avatica <c>Frame</c> straight from its bytes into a <see cref="WireRow"/> at a time, one value per
+/// expected column, by that column's <see cref="ColumnKind"/>; texts stay slices of the frame. Values are decoded faithfully (no range
 /// checks): NULL only when <c>null = true</c>; numbers from the zigzag <c>number_value</c> (TIMESTAMP as
 /// UTC epoch ms); a ColumnValue is read in the order has_array_value, scalar_value, value.
 /// Columns past the expected ones (e.g. EXPLAIN's estimates) are skipped.
@@ -18,7 +19,6 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
 
     private readonly ColumnKind[] _kinds = [.. kinds];
     private readonly string[] _names = [.. names];
-    private readonly StringPool[] _pools = kinds.Select(_ => new StringPool()).ToArray();
 
     /// <summary>The decoder for <see cref="Columns.Source"/>.</summary>
     public static FrameDecoder ForSource() =>
@@ -55,10 +55,22 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
         return new FrameInfo((long)offset, done, count);
     }
 
-    /// <summary>Decodes the next row at or after <paramref name="position"/>; false at the end of the frame.</summary>
-    public bool TryDecodeNext(ReadOnlySpan<byte> frame, ref int position, out SourceRow row)
+    /// <summary>Columns each row holds: the size of the <see cref="WireRow"/> to decode into.</summary>
+    public int ColumnCount => _kinds.Length;
+
+    /// <summary>
+    /// Decodes the next row at or after <paramref name="position"/> of <paramref name="frame"/> into <paramref name="row"/>,
+    /// whose texts then point into <paramref name="frame"/>'s array; false at the end of the frame.
+    /// </summary>
+    public bool TryDecodeNext(ReadOnlyMemory<byte> frame, ref int position, WireRow row)
     {
-        var reader = new ProtoReader(frame[position..]);
+        if (!MemoryMarshal.TryGetArray(frame, out var segment))
+        {
+            throw new ArgumentException("a frame must be a slice of an array", nameof(frame));
+        }
+
+        var span = frame.Span;
+        var reader = new ProtoReader(span[position..]);
         while (!reader.End)
         {
             var tag = reader.ReadTag();
@@ -66,56 +78,43 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             {
                 var bytes = reader.ReadLengthDelimited();
                 position += reader.Position;
-                row = DecodeRow(bytes);
+                row.Begin(segment.Array!);
+                DecodeRow(bytes, row);
                 return true;
             }
 
             reader.Skip(tag);
         }
 
-        position = frame.Length;
-        row = default;
+        position = span.Length;
         return false;
     }
 
-    /// <summary>Appends the frame's rows to <paramref name="rows"/>.</summary>
-    public FrameInfo Decode(ReadOnlySpan<byte> frame, List<SourceRow> rows)
+    private void DecodeRow(ReadOnlySpan<byte> bytes, WireRow row)
     {
-        var info = Scan(frame);
-        var position = 0;
-        while (TryDecodeNext(frame, ref position, out var row))
-        {
-            rows.Add(row);
-        }
-
-        return info;
-    }
-
-    private SourceRow DecodeRow(ReadOnlySpan<byte> row)
-    {
-        var values = new FieldValue[_kinds.Length];
         var position = 0;
         var index = 0;
-        while (position < row.Length)
+        while (position < bytes.Length)
         {
-            var tag = (uint)WireSpan.Varint(row, ref position);
+            var tag = (uint)WireSpan.Varint(bytes, ref position);
             if (tag != RowValue)
             {
-                position = WireSpan.Skip(row, position, tag);
+                position = WireSpan.Skip(bytes, position, tag);
                 continue;
             }
 
-            var value = WireSpan.LengthDelimited(row, ref position);
-            if (index < values.Length)
+            var value = WireSpan.LengthDelimited(bytes, ref position);
+            if (index < _kinds.Length)
             {
-                values[index] = ValueDecoder.Column(value, _kinds[index], _names[index], _pools[index]);
+                ValueDecoder.Column(value, _kinds[index], _names[index], row, index);
             }
 
             index++;
         }
 
-        return index >= values.Length
-            ? new SourceRow(values)
-            : throw new InvalidDataException($"A row has {index} values but {values.Length} columns were selected");
+        if (index < _kinds.Length)
+        {
+            throw new InvalidDataException($"A row has {index} values but {_kinds.Length} columns were selected");
+        }
     }
 }

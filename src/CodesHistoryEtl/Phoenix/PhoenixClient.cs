@@ -59,10 +59,12 @@ public sealed class PhoenixClient : IAsyncDisposable
     public string DescribeWindowQuery(DateTimeOffset since, DateTimeOffset until) => WindowQuery.Build(_settings, since, until).Description;
 
     /// <summary>
-    /// The rows of <c>[since, until)</c>, decoded in <see cref="Columns.Source"/> order, streamed frame by frame.
-    /// Throws <see cref="PhoenixSessionLostException"/> or <see cref="PhoenixException"/>; either way re-run the window.
+    /// The rows of <c>[since, until)</c>, decoded in <see cref="Columns.Source"/> order, streamed frame by frame. Every
+    /// step yields the same <see cref="WireRow"/>, refilled: use a row before taking the next (or keep
+    /// <see cref="WireRow.ToSourceRow"/>). Throws <see cref="PhoenixSessionLostException"/> or <see cref="PhoenixException"/>;
+    /// either way re-run the window.
     /// </summary>
-    public IAsyncEnumerable<SourceRow> ReadWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
+    public IAsyncEnumerable<WireRow> ReadWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
         ReadAsync(WindowQuery.Build(_settings, since, until), _decoder, _expectedTypeIds, ct);
 
     /// <summary>
@@ -75,9 +77,9 @@ public sealed class PhoenixClient : IAsyncDisposable
         var query = WindowQuery.Build(_settings with { BindMode = BindMode.Literal }, since, until).Explain();
         await foreach (var row in ReadAsync(query, PlanDecoder, null, ct))
         {
-            if (!row[0].IsNull)
+            if (!row.IsNull(0))
             {
-                lines.Add(row[0].Text);
+                lines.Add(WireUtf8.Decode(row.Utf8(0)));
             }
         }
 
@@ -97,17 +99,18 @@ public sealed class PhoenixClient : IAsyncDisposable
         _transport.Dispose();
     }
 
-    private async IAsyncEnumerable<SourceRow> ReadAsync(WindowQuery query, FrameDecoder decoder, int[]? expectedTypeIds,
+    private async IAsyncEnumerable<WireRow> ReadAsync(WindowQuery query, FrameDecoder decoder, int[]? expectedTypeIds,
         [EnumeratorCancellation] CancellationToken ct)
     {
         Log.Debug("Phoenix query {Query}", query.Description);
         var cursor = await AdvanceAsync(null, query, decoder, expectedTypeIds, rowsFlowed: false, ct);
         long rows = 0;
+        var row = new WireRow(decoder.ColumnCount);
         try
         {
             while (true)
             {
-                while (cursor.TryReadRow(out var row))
+                while (cursor.TryReadRow(row))
                 {
                     rows++;
                     yield return row;

@@ -81,14 +81,14 @@ internal sealed class ResultCursor
     }
 
     /// <summary>
-    /// Decodes the next row of the current frame (a view of the transport's buffer, valid until the next call),
-    /// so rows die young and a frame is never held decoded.
+    /// Decodes the next row of the current frame into <paramref name="row"/> (slices of the transport's buffer, valid
+    /// until the next call), so a frame is never held decoded.
     /// </summary>
-    public bool TryReadRow(out SourceRow row)
+    public bool TryReadRow(WireRow row)
     {
         try
         {
-            if (_decoder.TryDecodeNext(_frame.Span, ref _position, out row))
+            if (_decoder.TryDecodeNext(_frame, ref _position, row))
             {
                 _decoded++;
                 return true;

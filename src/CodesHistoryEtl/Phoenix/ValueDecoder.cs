@@ -3,8 +3,8 @@ using CodesHistoryEtl.Etl;
 namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
-/// One Avatica <c>ColumnValue</c> / <c>TypedValue</c> to a <see cref="FieldValue"/>, read with locals in one
-/// pass each (this runs 31 times a row).
+/// One Avatica <c>ColumnValue</c> / <c>TypedValue</c> into its slot of a <see cref="WireRow"/>, read with locals in
+/// one pass each (this runs 31 times a row). Texts stay slices of the frame.
 /// </summary>
 internal static class ValueDecoder
 {
@@ -16,11 +16,11 @@ internal static class ValueDecoder
 
     private const int ArrayRep = 27;
 
-    public static FieldValue Column(ReadOnlySpan<byte> columnValue, ColumnKind kind, string name, StringPool pool)
+    public static void Column(ReadOnlySpan<byte> columnValue, ColumnKind kind, string name, WireRow row, int ordinal)
     {
         var position = 0;
         bool hasArray = false, hasScalar = false;
-        int arrayCount = 0, valueCount = 0;
+        var valueCount = 0;
         ReadOnlySpan<byte> scalar = default, firstValue = default;
         while (position < columnValue.Length)
         {
@@ -41,7 +41,6 @@ internal static class ValueDecoder
                     break;
                 case ArrayValueTag:
                     WireSpan.LengthDelimited(columnValue, ref position);
-                    arrayCount++;
                     break;
                 case HasArrayValueTag:
                     hasArray = WireSpan.Varint(columnValue, ref position) != 0;
@@ -54,73 +53,73 @@ internal static class ValueDecoder
 
         if (hasArray)
         {
-            return kind == ColumnKind.StringArray
-                ? FieldValue.FromArray(Elements(columnValue, ArrayValueTag, arrayCount, pool))
-                : throw new InvalidDataException($"Column {name} ({kind}) arrived as an array");
-        }
+            if (kind != ColumnKind.StringArray)
+            {
+                throw new InvalidDataException($"Column {name} ({kind}) arrived as an array");
+            }
 
-        if (hasScalar)
+            Elements(columnValue, ArrayValueTag, row, ordinal);
+        }
+        else if (hasScalar)
         {
-            return Scalar(scalar, kind, name, pool);
+            Scalar(scalar, kind, name, row, ordinal);
         }
-
-        if (kind == ColumnKind.StringArray)
+        else if (kind == ColumnKind.StringArray)
         {
-            return FieldValue.FromArray(Elements(columnValue, ValueTag, valueCount, pool));
+            Elements(columnValue, ValueTag, row, ordinal);
         }
-
-        return valueCount == 1 ? Scalar(firstValue, kind, name, pool) : throw new InvalidDataException($"Column {name} carries no value");
+        else if (valueCount == 1)
+        {
+            Scalar(firstValue, kind, name, row, ordinal);
+        }
+        else
+        {
+            throw new InvalidDataException($"Column {name} carries no value");
+        }
     }
 
-    private static FieldValue Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, StringPool pool)
+    private static void Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, WireRow row, int ordinal)
     {
         var value = TypedValueFields.Read(typedValue);
         if (value.IsNull)
         {
-            return FieldValue.Null;
+            row.SetNull(ordinal);
+            return;
         }
 
-        return kind switch
+        switch (kind)
         {
-            ColumnKind.String => FieldValue.FromText(pool.Get(value.Text)),
-            ColumnKind.StringArray when value.Elements > 0 || value.Type == ArrayRep =>
-                FieldValue.FromArray(Elements(typedValue, TypedValueFields.ElementTag, value.Elements, pool)),
-            ColumnKind.StringArray => throw new InvalidDataException($"Column {name} ({kind}) arrived as a scalar"),
-            _ => FieldValue.FromNumber(value.Number),
-        };
+            case ColumnKind.String:
+                row.SetText(ordinal, value.Text);
+                break;
+            case ColumnKind.StringArray when value.Elements > 0 || value.Type == ArrayRep:
+                Elements(typedValue, TypedValueFields.ElementTag, row, ordinal);
+                break;
+            case ColumnKind.StringArray:
+                throw new InvalidDataException($"Column {name} ({kind}) arrived as a scalar");
+            default:
+                row.SetNumber(ordinal, value.Number);
+                break;
+        }
     }
 
-    /// <summary>The text elements under <paramref name="tag"/> in <paramref name="message"/>; a NULL element stays null.</summary>
-    private static string?[] Elements(ReadOnlySpan<byte> message, uint tag, int count, StringPool pool)
+    /// <summary>The text elements under <paramref name="tag"/> in <paramref name="message"/>; a NULL element (null = true) stays NULL.</summary>
+    private static void Elements(ReadOnlySpan<byte> message, uint tag, WireRow row, int ordinal)
     {
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var elements = new string?[count];
+        row.BeginArray(ordinal);
         var position = 0;
-        var i = 0;
         while (position < message.Length)
         {
             var fieldTag = WireSpan.Tag(message, ref position);
             if (fieldTag == tag)
             {
-                elements[i++] = Element(WireSpan.LengthDelimited(message, ref position), pool);
+                var element = TypedValueFields.Read(WireSpan.LengthDelimited(message, ref position));
+                row.AddElement(ordinal, element.IsNull, element.Text);
             }
             else
             {
                 position = WireSpan.Skip(message, position, fieldTag);
             }
         }
-
-        return elements;
-    }
-
-    /// <summary>One array element: a TypedValue holding a text, or NULL (null = true).</summary>
-    private static string? Element(ReadOnlySpan<byte> typedValue, StringPool pool)
-    {
-        var value = TypedValueFields.Read(typedValue);
-        return value.IsNull ? null : pool.Get(value.Text);
     }
 }

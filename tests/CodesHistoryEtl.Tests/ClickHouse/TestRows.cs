@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Tests.Support;
 
 namespace CodesHistoryEtl.Tests.ClickHouse;
 
@@ -24,7 +27,10 @@ public static class TestRows
 
         values[Columns.COrdinal] = FieldValue.FromText(c);
         tweak?.Invoke(values);
-        return new ExportRow(new SourceRow(values), FieldValue.FromText("id-" + c), until.ToUnixTimeMilliseconds(), 0);
+        // not through the transform: these rows may carry values it would reject, to test the writers' own checks
+        var row = new ExportRow();
+        row.Set(WireRows.Of(new SourceRow(values)), MD5.HashData(Encoding.UTF8.GetBytes("id-" + c)), until.ToUnixTimeMilliseconds(), 0);
+        return row;
     }
 
     public static void Set(FieldValue[] values, string column, FieldValue value) => values[Columns.SourceOrdinalOf(column)] = value;

@@ -18,11 +18,7 @@ public sealed class WindowCsvWriterTests(ClickHouseFixture clickHouse) : IDispos
 
     private ExportSettings Export(bool gzip = false) => new(_dir.FullName, "codes_history_", gzip);
 
-    private static List<ExportRow> Transform(IEnumerable<SourceRow> rows)
-    {
-        var transformer = new RowTransformer(Hour);
-        return rows.Select(r => transformer.TryTransform(r, out var e, out var reason) ? e : throw new InvalidOperationException(reason)).ToList();
-    }
+    private static List<ExportRow> Transform(IEnumerable<SourceRow> rows) => WireRows.Export(Hour, rows);
 
     private async Task<string> WriteAsync(ExportSettings export, IEnumerable<ExportRow> rows)
     {
@@ -58,7 +54,7 @@ public sealed class WindowCsvWriterTests(ClickHouseFixture clickHouse) : IDispos
         await clickHouse.QueryAsync($"INSERT INTO {db}.copy FORMAT CSVWithNames", csv);
 
         var stored = await StoredValues.ReadAsync(clickHouse, $"{db}.copy", "c, t");
-        var expected = rows.OrderBy(r => r.Source[Columns.COrdinal].Text, StringComparer.Ordinal).ThenBy(r => r.Source[Columns.TOrdinal].Number).ToList();
+        var expected = rows.OrderBy(r => r.SourceValue("c").Text, StringComparer.Ordinal).ThenBy(r => r.SourceValue("t").Number).ToList();
         Assert.Equal(expected.Count, stored.Count);
         for (var i = 0; i < expected.Count; i++)
         {

@@ -1,6 +1,7 @@
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Phoenix;
 using CodesHistoryEtl.Phoenix.Proto;
+using CodesHistoryEtl.Tests.Support;
 using Google.Protobuf;
 
 namespace CodesHistoryEtl.Tests.Phoenix;
@@ -79,7 +80,7 @@ public sealed class FrameDecoderTests
         frame.Offset = 5000;
         frame.Done = true;
 
-        var info = Decoder.Decode(frame.ToByteArray(), []);
+        var info = FrameDecoder.Scan(frame.ToByteArray());
 
         Assert.Equal(new FrameInfo(5000, true, 1), info);
     }
@@ -89,7 +90,7 @@ public sealed class FrameDecoderTests
     {
         var frame = Frame(Cells(Text("a"), Number(1)));
 
-        var error = Assert.Throws<InvalidDataException>(() => Decoder.Decode(frame.ToByteArray(), []));
+        var error = Assert.Throws<InvalidDataException>(() => WireRows.Decode(Decoder, frame.ToByteArray()));
         Assert.Contains("2 values", error.Message, StringComparison.Ordinal);
     }
 
@@ -126,9 +127,7 @@ public sealed class FrameDecoderTests
         var frame = Frame(Cells(Text("ok-XXXX"), Number(1), Number(2), Array("YYYY"))).ToByteArray();
         Replace(frame, "XXXX"u8, [0xC3, 0x28, 0xFF, 0x41]); // a broken two-byte sequence, a byte never valid, then 'A'
         Replace(frame, "YYYY"u8, [0xE2, 0x82, 0x41, 0x42]); // a truncated three-byte sequence, then "AB"
-        var rows = new List<SourceRow>();
-
-        Decoder.Decode(frame, rows);
+        var rows = WireRows.Decode(Decoder, frame);
 
         Assert.Equal("ok-<DCC3>(<DCFF>A", Escaped(rows[0][0].Text));
         Assert.Equal("<DCE2><DC82>AB", Escaped(rows[0][3].Array[0]!));
@@ -185,12 +184,7 @@ public sealed class FrameDecoderTests
         return frame;
     }
 
-    private static List<SourceRow> Decode(Frame frame)
-    {
-        var rows = new List<SourceRow>();
-        Decoder.Decode(frame.ToByteArray(), rows);
-        return rows;
-    }
+    private static List<SourceRow> Decode(Frame frame) => WireRows.Decode(Decoder, frame.ToByteArray());
 
     private static SourceRow DecodeSingle(Row row) => Assert.Single(Decode(Frame(row)));
 }

@@ -21,7 +21,7 @@ public sealed class PhoenixFetchAheadTests
         // Frames: 100 rows from the Execute, then Fetches of 200 ending at rows 300, 500, ..., 1100, 1200 (done).
         await foreach (var row in client.ReadWindowAsync(Since, Until, TestContext.Current.CancellationToken))
         {
-            rows.Add(row);
+            rows.Add(row.ToSourceRow());
             if (rows.Count > 100 && (rows.Count - 100) % 200 == 0)
             {
                 // Holding the last row of fetched frame k: the request for frame k + 1 is already at the server.

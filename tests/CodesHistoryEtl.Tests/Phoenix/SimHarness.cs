@@ -37,7 +37,7 @@ internal sealed class SimHarness : IAsyncDisposable
         var rows = new List<SourceRow>();
         await foreach (var row in client.ReadWindowAsync(since, until, TestContext.Current.CancellationToken))
         {
-            rows.Add(row);
+            rows.Add(row.ToSourceRow());
         }
 
         return rows;

@@ -112,7 +112,7 @@ public sealed class Pipeline : IAsyncDisposable
         var rows = new List<ExportRow>();
         foreach (var row in Sim.Data.RowsIn(window.Since, window.Until))
         {
-            if (transformer.TryTransform(new SourceRow((FieldValue[])row.Values.Clone()), out var exported, out _))
+            if (WireRows.Transform(transformer, row, out _) is { } exported)
             {
                 rows.Add(exported);
             }

@@ -33,7 +33,7 @@ public static class StoredValues
         {
             var want = Canonical(expected.Get(column), column);
             var got = Canonical(stored.GetProperty(column.Name), column);
-            Assert.True(want == got, $"column {column.Name} of row c={expected.Source[Columns.COrdinal]}: expected {want}, got {got}");
+            Assert.True(want == got, $"column {column.Name} of row c={expected.SourceValue("c")}: expected {want}, got {got}");
         }
     }
 
