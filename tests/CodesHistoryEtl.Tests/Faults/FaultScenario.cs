@@ -2,7 +2,6 @@ using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Tests.Support;
-using Npgsql;
 using PhoenixSim;
 
 namespace CodesHistoryEtl.Tests.Faults;
@@ -17,8 +16,6 @@ internal static class FaultScenario
 
     /// <summary>INITIAL_SINCE of every scenario: 2025-08-01 06:00 Almaty.</summary>
     public static readonly DateTimeOffset Start = Pipeline.Day("2025-08-01").AddHours(6);
-
-    public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static async Task<Pipeline> StartAsync(PostgresFixture postgres, ClickHouseFixture clickHouse)
     {
@@ -80,7 +77,7 @@ internal static class FaultScenario
     public static async Task AssertNextRunRecoversAsync(Pipeline pipeline, string errorKind, string reason)
     {
         var resumeAt = await pipeline.WatermarkAsync() ?? Start;
-        await WaitUntilNoLockAsync(pipeline);
+        await PostgresSessions.WaitUntilNoLockAsync(pipeline);
 
         var rerun = await pipeline.RunAsync("run");
 
@@ -103,48 +100,4 @@ internal static class FaultScenario
     /// <summary>Tables in a ClickHouse database (0: the run never created its schema there).</summary>
     public static async Task<long> TableCountAsync(ClickHouseFixture clickHouse, string database) =>
         long.Parse((await clickHouse.QueryAsync($"SELECT count() FROM system.tables WHERE database = '{database}'")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Runs SQL on the pipeline's own PostgreSQL database and returns the first column of the first row.</summary>
-    public static async Task<T> ScalarAsync<T>(Pipeline pipeline, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pipeline.Journal.Dsn.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
-    /// <summary>
-    /// Terminates the backends on the pipeline's database that match <paramref name="condition"/> (SQL on
-    /// pg_stat_activity), waiting until at least one matches; the test's own pooled sessions there go too, so
-    /// its pool is cleared. Returns how many were terminated.
-    /// </summary>
-    public static async Task<long> TerminateAsync(Pipeline pipeline, string condition)
-    {
-        var sql = "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-                  $"WHERE datname = current_database() AND pid <> pg_backend_pid() AND ({condition})) t";
-        long terminated;
-        for (var i = 0; (terminated = await ScalarAsync<long>(pipeline, sql)) == 0; i++)
-        {
-            Assert.True(i < 200, $"no backend matched {condition} within 20 s");
-            await Task.Delay(100, Ct);
-        }
-
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(pipeline.Journal.Dsn.ConnectionString));
-        return terminated;
-    }
-
-    /// <summary>
-    /// A killed process's PostgreSQL backends end when the server reads the closed socket: wait for that (the
-    /// advisory lock goes with them) so the rerun is not told 'busy' by a backend about to exit.
-    /// </summary>
-    public static async Task WaitUntilNoLockAsync(Pipeline pipeline)
-    {
-        const string sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
-                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
-        for (var i = 0; await ScalarAsync<long>(pipeline, sql) > 0; i++)
-        {
-            Assert.True(i < 200, "the dead run's advisory lock was not released within 20 s");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

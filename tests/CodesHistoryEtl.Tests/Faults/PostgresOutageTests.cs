@@ -32,7 +32,7 @@ public sealed class PostgresOutageTests(PostgresFixture postgres, ClickHouseFixt
         using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
         var committed = await pipeline.WatermarkAsync();
 
-        var terminated = await FaultScenario.TerminateAsync(pipeline, "true");
+        var terminated = await PostgresSessions.TerminateAsync(pipeline, "true");
 
         Assert.True(terminated >= 2, $"terminated {terminated} backends (the lock's and the heartbeat's at least)");
         var code = await etl.WaitAsync();
@@ -51,7 +51,7 @@ public sealed class PostgresOutageTests(PostgresFixture postgres, ClickHouseFixt
         // 3 windows still to go at 200 ms a frame: seconds, against a heartbeat every second (HEARTBEAT_SEC=1)
         using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 200);
 
-        var terminated = await FaultScenario.TerminateAsync(pipeline, "query LIKE 'UPDATE%''progress''%'");
+        var terminated = await PostgresSessions.TerminateAsync(pipeline, "query LIKE 'UPDATE%''progress''%'");
 
         Assert.Equal(1, terminated);
         await etl.WaitForLogAsync("Heartbeat of run");
