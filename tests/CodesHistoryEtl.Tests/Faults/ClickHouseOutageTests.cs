@@ -13,21 +13,21 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
     [Fact]
     public async Task ClickHouse_down_at_start_fails_naming_it_and_writes_nothing()
     {
-        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
         var port = FreePort.Get();
         pipeline.Env["CH_URL"] = $"http://127.0.0.1:{port}";
 
         var down = await pipeline.RunAsync("run");
 
-        await FaultScenario.AssertNothingDoneAsync(pipeline, down, "ClickHouse", port, clickHouse.Password);
+        await FaultEndings.AssertNothingDoneAsync(pipeline, clickHouse, down, "ClickHouse", port, clickHouse.Password);
         pipeline.Env["CH_URL"] = clickHouse.Url.ToString();
-        await FaultScenario.AssertFirstRunSucceedsAsync(pipeline);
+        await FaultEndings.AssertFirstRunSucceedsAsync(pipeline);
     }
 
     [Fact]
     public async Task ClickHouse_gone_while_a_window_streams_fails_the_run_cleanly_and_the_next_run_redoes_the_window()
     {
-        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
         await using var proxy = new ClickHouseFaultProxy(clickHouse.Url);
         pipeline.Env["CH_URL"] = proxy.Url.ToString();
         using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
@@ -38,13 +38,13 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
         await AssertFailedCleanlyAsync(pipeline, "ClickHouse");
         pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
         proxy.Restore();
-        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
     }
 
     [Fact]
     public async Task ClickHouse_answering_one_insert_with_an_error_fails_that_window_whole()
     {
-        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
         await using var proxy = new ClickHouseFaultProxy(clickHouse.Url);
         pipeline.Env["CH_URL"] = proxy.Url.ToString();
         proxy.FailInsert(pipeline.Table, 2);
@@ -53,9 +53,9 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
 
         Assert.True(failed.ExitCode == ExitCodes.Failed, failed.Stderr);
         Assert.Equal(2, proxy.Inserts);
-        Assert.Equal(FaultScenario.Windows(1)[0].Until, await pipeline.WatermarkAsync());
+        Assert.Equal(FaultScenario.Scheduled(1)[0].Until, await pipeline.WatermarkAsync());
         await AssertFailedCleanlyAsync(pipeline, "Memory limit");
-        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse error 241");
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse error 241");
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
     {
         await using var server = await PrivateClickHouse.StartNewAsync();
         await using var target = await ClickHouseFixture.ConnectAsync(server.Url, PrivateClickHouse.User, PrivateClickHouse.Password);
-        await using var pipeline = await FaultScenario.StartAsync(postgres, target);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, target);
         using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
 
         server.Stop();
@@ -73,7 +73,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
         await AssertFailedCleanlyAsync(pipeline, "ClickHouse");
         await server.StartAsync();
         pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
-        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "clickhouse", "ClickHouse");
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
     private static async Task AssertFailedCleanlyAsync(Pipeline pipeline, string reason)
     {
         var committed = await pipeline.WatermarkAsync();
-        var windows = FaultScenario.Windows(FaultScenario.WindowsPerRun);
+        var windows = FaultScenario.Scheduled(FaultScenario.WindowsPerRun);
         var failedWindow = Assert.Single(windows.Skip(1), w => w.Since == committed);
         Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, failedWindow, Pipeline.Almaty)), "the failed window's CSV is visible");
         Assert.Empty(FaultScenario.Temporaries(pipeline));
