@@ -34,8 +34,7 @@ public sealed class BadSourceRowTests(PostgresFixture postgres, ClickHouseFixtur
 
         var over = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
 
-        Assert.True(over.ExitCode == ExitCodes.Failed, over.Stderr);
-        Assert.Contains($"{bad.Length} rejected rows exceed MAX_REJECTS={bad.Length - 1}", over.Stderr, StringComparison.Ordinal);
+        await FaultEndings.AssertFailedAsync(pipeline, over, "rejects", $"{bad.Length} rejected rows exceed MAX_REJECTS={bad.Length - 1}", windows[^1].Until);
         var failed = (await pipeline.RunsAsync())[0];
         Assert.Equal(("error", "rejects", bad.Length), (failed.Status, failed.ErrorKind, (int)failed.RowsRejected));
         await pipeline.AssertParityAsync(windows); // the good rows landed, each once

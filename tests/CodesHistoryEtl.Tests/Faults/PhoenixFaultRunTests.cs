@@ -125,8 +125,7 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
         pipeline.Sim.Faults.Http503Burst(1);
         var rerun = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
 
-        Assert.True(rerun.ExitCode == ExitCodes.Failed, rerun.Stderr);
-        Assert.Contains("(HTTP 503)", rerun.Stderr, StringComparison.Ordinal);
+        await FaultEndings.AssertFailedAsync(pipeline, rerun, "phoenix", "(HTTP 503)", windows[0].Until);
         Assert.Equal(pipeline.Expected(windows[0]).Count, await pipeline.CountAsync(windows[0]));
         Assert.Equal(csvBefore, await File.ReadAllBytesAsync(csv, TestContext.Current.CancellationToken));
         await pipeline.AssertParityAsync(windows);

@@ -35,11 +35,7 @@ public sealed class PostgresOutageTests(PostgresFixture postgres, ClickHouseFixt
         var terminated = await PostgresSessions.TerminateAsync(pipeline, "true");
 
         Assert.True(terminated >= 2, $"terminated {terminated} backends (the lock's and the heartbeat's at least)");
-        var code = await etl.WaitAsync();
-        Assert.True(code == ExitCodes.Failed, etl.Stderr);
-        Assert.Contains("run lock", etl.Stderr, StringComparison.Ordinal);
-        Assert.Equal(committed, await pipeline.WatermarkAsync());
-        Assert.Empty(FaultScenario.Temporaries(pipeline));
+        await FaultEndings.AssertFailedAsync(pipeline, (await etl.WaitAsync(), etl.Stdout, etl.Stderr), "lock_lost", "run lock", committed);
         pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
         await FaultEndings.AssertNextRunRecoversAsync(pipeline, "lock_lost", "run lock");
     }
