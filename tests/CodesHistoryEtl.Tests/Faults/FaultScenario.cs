@@ -66,6 +66,25 @@ internal static class FaultScenario
         return etl;
     }
 
+    /// <summary>
+    /// Runs <c>etl run</c> over <paramref name="windows"/>, holds it at a <see cref="WatermarkGate"/> once its first
+    /// window is committed, does <paramref name="breakIt"/> there (between two windows, deterministically), lets it go
+    /// on and returns how it ended. Needs the schema (<see cref="MigrateAsync"/>).
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunBreakingAfterFirstCommitAsync(Pipeline pipeline,
+        IReadOnlyList<Window> windows, Action breakIt)
+    {
+        await using var gate = await WatermarkGate.CloseAsync(pipeline);
+        using var run = pipeline.Start(RunArgs(windows));
+        var exited = run.WaitAsync();
+
+        await gate.WaitUntilBlockedAsync(run, exited);
+        breakIt();
+        await gate.OpenAsync();
+
+        return (await exited, run.Stdout, run.Stderr);
+    }
+
     /// <summary>Hidden temporary files in the export directory (what a killed run leaves).</summary>
     public static string[] Temporaries(Pipeline pipeline) => Directory.Exists(pipeline.ExportDir) ? Directory.GetFiles(pipeline.ExportDir, ".*.tmp") : [];
 

@@ -15,16 +15,14 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
         var windows = FaultScenario.Hours(3);
         await using var pipeline = await StartAsync();
         pipeline.Sim.Faults.Http503Burst(2);
-        await using var gate = await WatermarkGate.CloseAsync(pipeline);
-        using var run = pipeline.Start(FaultScenario.RunArgs(windows));
-        var exited = run.WaitAsync();
 
-        await gate.WaitUntilBlockedAsync(run, exited);
-        Assert.Equal(0, pipeline.Sim.Faults.Http503Remaining);
-        pipeline.Sim.Faults.Http503Burst(2);
-        await gate.OpenAsync();
+        var run = await FaultScenario.RunBreakingAfterFirstCommitAsync(pipeline, windows, () =>
+        {
+            Assert.Equal(0, pipeline.Sim.Faults.Http503Remaining);
+            pipeline.Sim.Faults.Http503Burst(2);
+        });
 
-        Assert.True(await exited == ExitCodes.Ok, run.Stderr);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
         Assert.Equal(0, pipeline.Sim.Faults.Http503Remaining);
         Assert.Contains("(HTTP 503)", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("retry 2 of 3", run.Stderr, StringComparison.Ordinal);
@@ -54,15 +52,10 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
     {
         var windows = FaultScenario.Hours(2);
         await using var pipeline = await StartAsync();
-        await using var gate = await WatermarkGate.CloseAsync(pipeline);
-        using var run = pipeline.Start(FaultScenario.RunArgs(windows));
-        var exited = run.WaitAsync();
 
-        await gate.WaitUntilBlockedAsync(run, exited);
-        pipeline.Sim.ExpireAllConnections();
-        await gate.OpenAsync();
+        var run = await FaultScenario.RunBreakingAfterFirstCommitAsync(pipeline, windows, pipeline.Sim.ExpireAllConnections);
 
-        Assert.True(await exited == ExitCodes.Ok, run.Stderr);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
         Assert.Contains("does not know the connection", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("failed before the first row", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("re-running it from its start", run.Stderr, StringComparison.Ordinal);
@@ -77,16 +70,11 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
         await using var pipeline = await StartAsync();
         pipeline.Env["PQS_TIMEOUT_SEC"] = "1";
         pipeline.Env["PQS_RETRIES"] = "1";
-        await using var gate = await WatermarkGate.CloseAsync(pipeline);
-        using var run = pipeline.Start(FaultScenario.RunArgs(windows));
-        var exited = run.WaitAsync();
 
-        await gate.WaitUntilBlockedAsync(run, exited);
-        pipeline.Sim.Faults.FrameLatency = TimeSpan.FromSeconds(3);
-        await gate.OpenAsync();
+        var run = await FaultScenario.RunBreakingAfterFirstCommitAsync(pipeline, windows, () => pipeline.Sim.Faults.FrameLatency = TimeSpan.FromSeconds(3));
 
         var endpoint = $"http://127.0.0.1:{pipeline.Sim.Url.Port}";
-        await FaultEndings.AssertFailedAsync(pipeline, (await exited, run.Stdout, run.Stderr), "phoenix",
+        await FaultEndings.AssertFailedAsync(pipeline, run, "phoenix",
             $"no answer from {endpoint} within 1 s (PQS_TIMEOUT_SEC)", windows[0].Until);
         Assert.Contains("Phoenix ", (await pipeline.RunsAsync())[0].ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(1, (await pipeline.RunsAsync())[0].WindowsDone);
