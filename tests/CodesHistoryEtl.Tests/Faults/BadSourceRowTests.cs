@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;

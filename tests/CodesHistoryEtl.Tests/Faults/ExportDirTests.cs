@@ -1,4 +1,3 @@
-using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;
