@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;
@@ -18,7 +17,7 @@ public sealed class BadSourceRowTests(PostgresFixture postgres, ClickHouseFixtur
     [Fact]
     public async Task Bad_rows_are_rejected_naming_the_column_and_max_rejects_decides_the_exit_code()
     {
-        var windows = FaultChecks.Hours(2);
+        var windows = FaultScenario.Hours(2);
         var at = windows[0].Since.AddMinutes(7);
         (string Column, FieldValue Value)[] bad =
         [
@@ -32,20 +31,16 @@ public sealed class BadSourceRowTests(PostgresFixture postgres, ClickHouseFixtur
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, rows);
         pipeline.Env["MAX_REJECTS"] = (bad.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var over = await pipeline.RunAsync(FaultChecks.RunArgs(windows));
+        var over = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
 
-        Assert.True(over.ExitCode == ExitCodes.Failed, over.Stderr);
-        Assert.Contains($"{bad.Length} rejected rows exceed MAX_REJECTS={bad.Length - 1}", over.Stderr, StringComparison.Ordinal);
+        await FaultEndings.AssertFailedAsync(pipeline, over, "rejects", $"{bad.Length} rejected rows exceed MAX_REJECTS={bad.Length - 1}", windows[^1].Until);
         var failed = (await pipeline.RunsAsync())[0];
         Assert.Equal(("error", "rejects", bad.Length), (failed.Status, failed.ErrorKind, (int)failed.RowsRejected));
         await pipeline.AssertParityAsync(windows); // the good rows landed, each once
         await AssertRejectsFileAsync(pipeline, windows, bad);
 
         pipeline.Env["MAX_REJECTS"] = bad.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var within = await pipeline.RunAsync(FaultChecks.RunArgs(windows));
-
-        Assert.True(within.ExitCode == ExitCodes.Ok, within.Stderr);
-        await FaultChecks.AssertRecoveredAsync(pipeline, windows);
+        await FaultEndings.AssertRunLandsAsync(pipeline, windows);
         Assert.Equal(bad.Length, (await pipeline.RunsAsync())[0].RowsRejected);
         await AssertRejectsFileAsync(pipeline, windows, bad); // replaced, not appended
     }

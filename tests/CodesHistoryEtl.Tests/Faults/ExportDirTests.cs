@@ -1,4 +1,3 @@
-using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;
@@ -12,23 +11,22 @@ namespace CodesHistoryEtl.Tests.Faults;
 /// </summary>
 public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
 {
-    private static readonly IReadOnlyList<Window> Windows = FaultChecks.Hours(2);
-    private static readonly IReadOnlyList<Window> FirstOnly = FaultChecks.Hours(1);
+    private static readonly IReadOnlyList<Window> Windows = FaultScenario.Hours(2);
+    private static readonly IReadOnlyList<Window> FirstOnly = FaultScenario.Hours(1);
 
     [Fact]
     public async Task Read_only_export_dir_fails_the_rerun_of_a_window_keeping_its_old_csv_and_the_remounted_rerun_reaches_parity()
     {
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(13, new DateOnly(2025, 7, 31), 2, 2_400));
         using var mount = TmpfsMount.Over(pipeline.ExportDir, "4m");
-        var first = await pipeline.RunAsync(FaultChecks.RunArgs(FirstOnly));
-        Assert.True(first.ExitCode == ExitCodes.Ok, first.Stderr);
+        await FaultEndings.AssertRunLandsAsync(pipeline, FirstOnly);
         var firstCsv = ExportFileNames.Csv(pipeline.Export, Windows[0], Pipeline.Almaty);
         var before = await File.ReadAllBytesAsync(firstCsv, TestContext.Current.CancellationToken);
 
         mount.Remount("ro");
-        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        var failed = await pipeline.RunAsync(FaultScenario.RunArgs(Windows));
 
-        await FaultChecks.AssertFailedAsync(pipeline, failed, "export", "Read-only file system", Windows[0].Until);
+        await FaultEndings.AssertFailedAsync(pipeline, failed, "export", "Read-only file system", Windows[0].Until);
         Assert.Contains($".{Path.GetFileName(firstCsv)}.", failed.Stderr, StringComparison.Ordinal); // the file it could not create
         Assert.Equal(before, await File.ReadAllBytesAsync(firstCsv, TestContext.Current.CancellationToken));
         await pipeline.AssertParityAsync(FirstOnly);
@@ -36,9 +34,7 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
         Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, Windows[1], Pipeline.Almaty)));
 
         mount.Remount("rw");
-        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
-        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
-        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+        await FaultEndings.AssertRunLandsAsync(pipeline, Windows);
     }
 
     [Fact]
@@ -51,9 +47,9 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, rows);
         using var mount = TmpfsMount.Over(pipeline.ExportDir, "256k");
 
-        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        var failed = await pipeline.RunAsync(FaultScenario.RunArgs(Windows));
 
-        await FaultChecks.AssertFailedAsync(pipeline, failed, "export", "No space left on device", Windows[0].Until);
+        await FaultEndings.AssertFailedAsync(pipeline, failed, "export", "No space left on device", Windows[0].Until);
         var secondCsv = ExportFileNames.Csv(pipeline.Export, Windows[1], Pipeline.Almaty);
         Assert.Contains($".{Path.GetFileName(secondCsv)}.", failed.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(secondCsv));
@@ -61,9 +57,7 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
         await pipeline.AssertParityAsync(FirstOnly);
 
         mount.Remount("size=4m");
-        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
-        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
-        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+        await FaultEndings.AssertRunLandsAsync(pipeline, Windows);
     }
 
     [Fact]
@@ -72,10 +66,7 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(19, new DateOnly(2025, 7, 31), 2, 1_200));
         Directory.Delete(pipeline.ExportDir);
 
-        var run = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
-
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
-        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+        await FaultEndings.AssertRunLandsAsync(pipeline, Windows);
     }
 
     [Fact]
@@ -85,18 +76,13 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
         Directory.Delete(pipeline.ExportDir);
         await File.WriteAllTextAsync(pipeline.ExportDir, "not a directory", TestContext.Current.CancellationToken);
 
-        var failed = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
+        var failed = await pipeline.RunAsync(FaultScenario.RunArgs(Windows));
 
-        Assert.True(failed.ExitCode == ExitCodes.Failed, failed.Stderr);
-        Assert.Contains(pipeline.ExportDir, failed.Stderr, StringComparison.Ordinal);
+        await FaultEndings.AssertFailedAsync(pipeline, failed, "export", pipeline.ExportDir, null);
         Assert.Equal("not a directory", await File.ReadAllTextAsync(pipeline.ExportDir, TestContext.Current.CancellationToken));
         Assert.Equal(0, await pipeline.CountAsync(new Window(Windows[0].Since, Windows[^1].Until)));
-        Assert.Null(await pipeline.WatermarkAsync());
-        Assert.Equal("export", (await pipeline.RunsAsync())[0].ErrorKind);
 
         File.Delete(pipeline.ExportDir);
-        var rerun = await pipeline.RunAsync(FaultChecks.RunArgs(Windows));
-        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
-        await FaultChecks.AssertRecoveredAsync(pipeline, Windows);
+        await FaultEndings.AssertRunLandsAsync(pipeline, Windows);
     }
 }

@@ -1,37 +1,62 @@
+using System.Globalization;
 using CodesHistoryEtl.Cli;
 using CodesHistoryEtl.Etl;
-using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Tests.Support;
-using Npgsql;
 using PhoenixSim;
 
 namespace CodesHistoryEtl.Tests.Faults;
 
 /// <summary>
-/// What the process-kill and server-outage tests share: one business day of synthetic rows (250 an hour), scheduled
-/// runs of at most <see cref="WindowsPerRun"/> hourly windows from 06:00 Almaty, and the recovery every scenario ends with.
+/// Setting a fault scenario up and driving it to the moment of the fault, for every test in Faults/: the pipeline
+/// and its data, the windows a scenario works on, the arguments of a run over them, and a run slowed down to break.
+/// What every scenario ends with is <see cref="FaultEndings"/>; PostgreSQL sessions are <see cref="PostgresSessions"/>.
+/// Two kinds of run: explicit (<c>run --since .. --until ..</c> over <see cref="Hours"/> of 2025-08-01) and
+/// scheduled (<c>run</c> from the watermark, at most <see cref="WindowsPerRun"/> windows from <see cref="Start"/>).
 /// </summary>
 internal static class FaultScenario
 {
+    /// <summary>MAX_WINDOWS_PER_RUN of a scheduled scenario: a run stops short of the day, so the next one has work.</summary>
     public const int WindowsPerRun = 4;
 
-    /// <summary>INITIAL_SINCE of every scenario: 2025-08-01 06:00 Almaty.</summary>
+    /// <summary>INITIAL_SINCE of a scheduled scenario: 2025-08-01 06:00 Almaty.</summary>
     public static readonly DateTimeOffset Start = Pipeline.Day("2025-08-01").AddHours(6);
 
-    public static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public static async Task<Pipeline> StartAsync(PostgresFixture postgres, ClickHouseFixture clickHouse)
+    /// <summary>
+    /// A scheduled scenario: one business day of synthetic rows (250 an hour), runs of at most
+    /// <see cref="WindowsPerRun"/> hourly windows from <see cref="Start"/>, small fetch frames (a window is many frames).
+    /// </summary>
+    public static async Task<Pipeline> StartScheduledAsync(PostgresFixture postgres, ClickHouseFixture clickHouse)
     {
         var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(23, new DateOnly(2025, 8, 1), 1, 6_000));
-        pipeline.Env["INITIAL_SINCE"] = Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        pipeline.Env["MAX_WINDOWS_PER_RUN"] = WindowsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        pipeline.Env["INITIAL_SINCE"] = Iso(Start);
+        pipeline.Env["MAX_WINDOWS_PER_RUN"] = WindowsPerRun.ToString(CultureInfo.InvariantCulture);
         pipeline.Env["PHX_FETCHMANY_SIZE"] = "50";
         return pipeline;
     }
 
     /// <summary>
-    /// Starts <c>etl run</c> with every Phoenix frame delayed by <paramref name="frameLatencyMs"/> (a window lasts
-    /// long enough to act in) and returns once the first window is committed: the moment to break something.
+    /// Applies the schema (<c>etl --migrate-only</c>, asserted to exit 0), which a <see cref="WatermarkGate"/> needs
+    /// before the run under test exists; returns the run for what its output says.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> MigrateAsync(Pipeline pipeline)
+    {
+        var migrate = await pipeline.RunAsync("--migrate-only");
+        Assert.True(migrate.ExitCode == ExitCodes.Ok, migrate.Stderr);
+        return migrate;
+    }
+
+    /// <summary>The first <paramref name="count"/> hourly windows of 2025-08-01 (business time): an explicit run's range.</summary>
+    public static IReadOnlyList<Window> Hours(int count) => HoursFrom(Pipeline.Day("2025-08-01"), count);
+
+    /// <summary>The first <paramref name="count"/> hourly windows from <see cref="Start"/>: what scheduled runs do, in order.</summary>
+    public static IReadOnlyList<Window> Scheduled(int count) => HoursFrom(Start, count);
+
+    /// <summary><c>run --since .. --until ..</c> over <paramref name="windows"/>.</summary>
+    public static string[] RunArgs(IReadOnlyList<Window> windows) => ["run", "--since", Iso(windows[0].Since), "--until", Iso(windows[^1].Until)];
+
+    /// <summary>
+    /// Starts a scheduled <c>etl run</c> with every Phoenix frame delayed by <paramref name="frameLatencyMs"/> (a window
+    /// lasts long enough to act in) and returns once the first window is committed: the moment to break something.
     /// </summary>
     public static async Task<EtlProcess> StartSlowRunAfterFirstCommitAsync(Pipeline pipeline, int frameLatencyMs)
     {
@@ -42,109 +67,29 @@ internal static class FaultScenario
     }
 
     /// <summary>
-    /// A server down at start (<paramref name="server"/> on <paramref name="port"/>): exit 1, the message names the
-    /// server and its endpoint but not <paramref name="secret"/>, no file, no watermark, no journal row.
+    /// Runs <c>etl run</c> over <paramref name="windows"/>, holds it at a <see cref="WatermarkGate"/> once its first
+    /// window is committed, does <paramref name="breakIt"/> there (between two windows, deterministically), lets it go
+    /// on and returns how it ended. Needs the schema (<see cref="MigrateAsync"/>).
     /// </summary>
-    public static async Task AssertNothingDoneAsync(Pipeline pipeline, (int ExitCode, string Stdout, string Stderr) run, string server, int port, string secret)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunBreakingAfterFirstCommitAsync(Pipeline pipeline,
+        IReadOnlyList<Window> windows, Action breakIt)
     {
-        Assert.True(run.ExitCode == ExitCodes.Failed, run.Stderr);
-        Assert.Contains(server, run.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{port}", run.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, run.Stdout + run.Stderr, StringComparison.Ordinal);
-        Assert.Empty(Directory.Exists(pipeline.ExportDir) ? Directory.GetFileSystemEntries(pipeline.ExportDir) : []);
-        Assert.Empty(await pipeline.RunsAsync()); // stopped before the lock and the journal: no run to record
-        Assert.Null(await pipeline.WatermarkAsync());
-    }
+        await using var gate = await WatermarkGate.CloseAsync(pipeline);
+        using var run = pipeline.Start(RunArgs(windows));
+        var exited = run.WaitAsync();
 
-    /// <summary>After an outage that did nothing, the next run is the first: exit 0, its windows at parity, the watermark after them.</summary>
-    public static async Task AssertFirstRunSucceedsAsync(Pipeline pipeline)
-    {
-        var run = await pipeline.RunAsync("run");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
-        var windows = Windows(WindowsPerRun);
-        await pipeline.AssertParityAsync(windows);
-        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
-        Assert.Equal("ok", Assert.Single(await pipeline.RunsAsync()).Status);
-    }
+        await gate.WaitUntilBlockedAsync(run, exited);
+        breakIt();
+        await gate.OpenAsync();
 
-    /// <summary>The first <paramref name="count"/> hourly windows from <see cref="Start"/>.</summary>
-    public static IReadOnlyList<Window> Windows(int count) =>
-        Pipeline.Hours("2025-08-01", "2025-08-02").SkipWhile(w => w.Since < Start).Take(count).ToList();
-
-    /// <summary>
-    /// The ending of every scenario: the next scheduled run exits 0 and resumes at the watermark; every window from
-    /// <see cref="Start"/> to the new watermark is in CSV and ClickHouse exactly once; no temporary file is visible;
-    /// no journal row is left open; the failed run's row is 'error' with <paramref name="errorKind"/> and a message
-    /// containing <paramref name="reason"/>.
-    /// </summary>
-    public static async Task AssertNextRunRecoversAsync(Pipeline pipeline, string errorKind, string reason)
-    {
-        var resumeAt = await pipeline.WatermarkAsync() ?? Start;
-        await WaitUntilNoLockAsync(pipeline);
-
-        var rerun = await pipeline.RunAsync("run");
-
-        Assert.True(rerun.ExitCode == ExitCodes.Ok, rerun.Stderr);
-        var windows = Windows((int)(resumeAt - Start).TotalHours + WindowsPerRun);
-        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
-        await pipeline.AssertParityAsync(windows);
-        var runs = await pipeline.RunsAsync();
-        Assert.DoesNotContain(runs, r => r.IsActive);
-        Assert.Equal("ok", runs[0].Status);
-        var failed = runs[1];
-        Assert.Equal(("error", errorKind), (failed.Status, failed.ErrorKind));
-        Assert.Contains(reason, failed.ErrorMessage, StringComparison.Ordinal);
-        Assert.DoesNotContain("etl_pg_secret", rerun.Stderr, StringComparison.Ordinal);
+        return (await exited, run.Stdout, run.Stderr);
     }
 
     /// <summary>Hidden temporary files in the export directory (what a killed run leaves).</summary>
     public static string[] Temporaries(Pipeline pipeline) => Directory.Exists(pipeline.ExportDir) ? Directory.GetFiles(pipeline.ExportDir, ".*.tmp") : [];
 
-    /// <summary>Tables in a ClickHouse database (0: the run never created its schema there).</summary>
-    public static async Task<long> TableCountAsync(ClickHouseFixture clickHouse, string database) =>
-        long.Parse((await clickHouse.QueryAsync($"SELECT count() FROM system.tables WHERE database = '{database}'")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    private static IReadOnlyList<Window> HoursFrom(DateTimeOffset from, int count) =>
+        Pipeline.Hours("2025-08-01", "2025-08-02").SkipWhile(w => w.Since < from).Take(count).ToList();
 
-    /// <summary>Runs SQL on the pipeline's own PostgreSQL database and returns the first column of the first row.</summary>
-    public static async Task<T> ScalarAsync<T>(Pipeline pipeline, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pipeline.Journal.Dsn.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
-    /// <summary>
-    /// Terminates the backends on the pipeline's database that match <paramref name="condition"/> (SQL on
-    /// pg_stat_activity), waiting until at least one matches; the test's own pooled sessions there go too, so
-    /// its pool is cleared. Returns how many were terminated.
-    /// </summary>
-    public static async Task<long> TerminateAsync(Pipeline pipeline, string condition)
-    {
-        var sql = "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-                  $"WHERE datname = current_database() AND pid <> pg_backend_pid() AND ({condition})) t";
-        long terminated;
-        for (var i = 0; (terminated = await ScalarAsync<long>(pipeline, sql)) == 0; i++)
-        {
-            Assert.True(i < 200, $"no backend matched {condition} within 20 s");
-            await Task.Delay(100, Ct);
-        }
-
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(pipeline.Journal.Dsn.ConnectionString));
-        return terminated;
-    }
-
-    /// <summary>
-    /// A killed process's PostgreSQL backends end when the server reads the closed socket: wait for that (the
-    /// advisory lock goes with them) so the rerun is not told 'busy' by a backend about to exit.
-    /// </summary>
-    public static async Task WaitUntilNoLockAsync(Pipeline pipeline)
-    {
-        const string sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
-                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
-        for (var i = 0; await ScalarAsync<long>(pipeline, sql) > 0; i++)
-        {
-            Assert.True(i < 200, "the dead run's advisory lock was not released within 20 s");
-            await Task.Delay(100, Ct);
-        }
-    }
+    private static string Iso(DateTimeOffset instant) => instant.ToString("O", CultureInfo.InvariantCulture);
 }

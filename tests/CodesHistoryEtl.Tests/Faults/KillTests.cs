@@ -19,8 +19,8 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
     [InlineData("after-csv-rename")]
     public async Task Kill9_at_a_failpoint_of_the_second_window_and_the_next_run_redoes_it(string point)
     {
-        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
-        var windows = FaultScenario.Windows(2);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
+        var windows = FaultScenario.Scheduled(2);
         // the second window's last row: as late in it as possible (the insert has sent whole chunks by then)
         var hit = point switch
         {
@@ -40,21 +40,21 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
         Assert.Equal("running", (await pipeline.RunsAsync())[0].Status);
 
         pipeline.Env.Remove("ETL_FAILPOINT");
-        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
     }
 
     [Fact]
     public async Task Kill9_from_outside_while_a_window_streams_and_the_next_run_resumes_at_the_watermark()
     {
-        await using var pipeline = await FaultScenario.StartAsync(postgres, clickHouse);
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
         using var etl = await FaultScenario.StartSlowRunAfterFirstCommitAsync(pipeline, 100);
 
         etl.Kill9();
 
         Assert.Equal(SigKillExitCode, await etl.WaitAsync());
-        Assert.True(await pipeline.WatermarkAsync() < FaultScenario.Windows(FaultScenario.WindowsPerRun)[^1].Until, "the run ended before the kill");
+        Assert.True(await pipeline.WatermarkAsync() < FaultScenario.Scheduled(FaultScenario.WindowsPerRun)[^1].Until, "the run ended before the kill");
         Assert.Equal("running", (await pipeline.RunsAsync())[0].Status);
         pipeline.Sim.Faults.FrameLatency = TimeSpan.Zero;
-        await FaultScenario.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "stale", "run lock");
     }
 }

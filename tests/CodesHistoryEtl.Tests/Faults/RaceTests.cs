@@ -12,14 +12,13 @@ public sealed class RaceTests(PostgresFixture postgres, ClickHouseFixture clickH
     [InlineData(10)]
     public async Task Runs_started_together_one_works_the_others_exit_busy_naming_the_holder(int count)
     {
-        var windows = FaultChecks.Hours(2);
+        var windows = FaultScenario.Hours(2);
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(5, new DateOnly(2025, 7, 31), 2, 1_000));
-        var migrate = await pipeline.RunAsync("--migrate-only");
-        Assert.True(migrate.ExitCode == ExitCodes.Ok, migrate.Stderr);
+        await FaultScenario.MigrateAsync(pipeline);
         // The winner waits at the gate after its first window, holding the run lock, until every other run has ended.
         await using var gate = await WatermarkGate.CloseAsync(pipeline);
 
-        var runs = Enumerable.Range(0, count).Select(_ => pipeline.Start(FaultChecks.RunArgs(windows))).ToList();
+        var runs = Enumerable.Range(0, count).Select(_ => pipeline.Start(FaultScenario.RunArgs(windows))).ToList();
         try
         {
             var exits = runs.Select(r => r.WaitAsync()).ToList();
@@ -52,7 +51,7 @@ public sealed class RaceTests(PostgresFixture postgres, ClickHouseFixture clickH
 
         var journal = await pipeline.RunsAsync();
         Assert.Single(journal);
-        await FaultChecks.AssertRecoveredAsync(pipeline, windows);
+        await FaultEndings.AssertLandedAsync(pipeline, windows);
     }
 
     [Fact]
@@ -72,8 +71,7 @@ public sealed class RaceTests(PostgresFixture postgres, ClickHouseFixture clickH
             runs.ForEach(r => r.Dispose());
         }
 
-        var again = await pipeline.RunAsync("--migrate-only");
-        Assert.True(again.ExitCode == ExitCodes.Ok, again.Stderr);
+        var again = await FaultScenario.MigrateAsync(pipeline);
         Assert.Equal(2, again.Stdout.Split('\n').Count(l => l.EndsWith(": nothing pending", StringComparison.Ordinal)));
     }
 }

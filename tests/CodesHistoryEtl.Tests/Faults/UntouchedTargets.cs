@@ -1,6 +1,4 @@
-using System.Globalization;
 using CodesHistoryEtl.Tests.Support;
-using Npgsql;
 
 namespace CodesHistoryEtl.Tests.Faults;
 
@@ -16,16 +14,11 @@ public sealed class UntouchedTargets(PostgresFixture postgres, ClickHouseFixture
 
     public async ValueTask InitializeAsync() => _pipeline = await Pipeline.StartAsync(postgres, clickHouse, []);
 
+    /// <summary>Bad input is refused before anything is opened: not even the journal's schema (<paramref name="what"/> names the input).</summary>
     public async Task AssertNothingWrittenAsync(string what)
     {
-        await using var connection = new NpgsqlConnection(PostgresFixture.ToConnectionString(Pipeline.PgDsn));
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", connection);
-        Assert.True((long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))! == 0, $"{what}: PostgreSQL tables were created");
-        var chTables = await clickHouse.QueryAsync($"SELECT count() FROM system.tables WHERE database = '{Pipeline.ChDatabase}'");
-        Assert.True(long.Parse(chTables.Trim(), CultureInfo.InvariantCulture) == 0, $"{what}: ClickHouse tables were created");
-        Assert.True(Directory.GetFileSystemEntries(Pipeline.ExportDir).Length == 0, $"{what}: files were written to the export directory");
+        await FaultEndings.AssertNoPostgresTablesAsync(Pipeline, what);
+        await FaultEndings.AssertNothingWrittenAsync(Pipeline, clickHouse, what);
     }
 
     public async ValueTask DisposeAsync()
