@@ -28,7 +28,9 @@ public sealed class RunRegistry(ClickHouseClient client, string metaDatabase = M
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            Log.Error(e, "Could not record run {RunId} ({Status}) in {Database}.etl_runs; the run's own result stands", run.RunId, run.Status, metaDatabase);
+            // the message, not the stack trace: this is an expected outcome when ClickHouse is what failed the run
+            Log.Error("Could not record run {RunId} ({Status}) in {Database}.etl_runs: {Error}; the run's own result stands",
+                run.RunId, run.Status, metaDatabase, e.Message);
             return false;
         }
     }

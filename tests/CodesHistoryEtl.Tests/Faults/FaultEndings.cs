@@ -17,18 +17,14 @@ internal static class FaultEndings
     /// <summary>
     /// The failed run: exit 1, the message on stderr (a message, not a stack trace), its journal row closed as
     /// 'error' of <paramref name="kind"/> saying the same, nothing committed after <paramref name="committed"/>,
-    /// no temporary file visible. <paramref name="tolerateStackTrace"/> is for a scenario where the tool is known to
-    /// log one (say which in the test): everything else is still asserted.
+    /// no temporary file visible.
     /// </summary>
     public static async Task AssertFailedAsync(Pipeline pipeline, (int ExitCode, string Stdout, string Stderr) run, string kind, string message,
-        DateTimeOffset? committed, bool tolerateStackTrace = false)
+        DateTimeOffset? committed)
     {
         Assert.True(run.ExitCode == ExitCodes.Failed, $"exit {run.ExitCode}: {run.Stderr}");
         Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
-        if (!tolerateStackTrace)
-        {
-            Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
-        }
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
 
         var last = (await pipeline.RunsAsync())[0];
         Assert.Equal("error", last.Status);
@@ -44,13 +40,12 @@ internal static class FaultEndings
     /// watermark it reached, which is a committed window short of the run's end; the window after it in no CSV;
     /// its journal row the only one (it closed it itself, nothing left for the next run to clean up).
     /// </summary>
-    public static async Task AssertFailedMidRunAsync(Pipeline pipeline, (int ExitCode, string Stdout, string Stderr) run, string kind, string message,
-        bool tolerateStackTrace = false)
+    public static async Task AssertFailedMidRunAsync(Pipeline pipeline, (int ExitCode, string Stdout, string Stderr) run, string kind, string message)
     {
         var committed = await pipeline.WatermarkAsync();
         var failedWindow = Assert.Single(FaultScenario.Scheduled(FaultScenario.WindowsPerRun).Skip(1), w => w.Since == committed);
         Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, failedWindow, Pipeline.Almaty)), "the failed window's CSV is visible");
-        await AssertFailedAsync(pipeline, run, kind, message, committed, tolerateStackTrace);
+        await AssertFailedAsync(pipeline, run, kind, message, committed);
         Assert.Single(await pipeline.RunsAsync());
     }
 
