@@ -4,6 +4,7 @@
 # empty copy of the table. Per size: etl wall time, the reference's wall time, their ratio (target <= 1.25),
 # the etl process's CPU per row (target <= 3 us) and its peak RSS (target < 300 MB), from /usr/bin/time -v.
 # Usage: bench/pipeline.sh [rows ...]   (default 1000000 5000000; needs the local servers: ops/services.sh start)
+# It measures the binary ops/publish.sh builds (ReadyToRun, as installed); ETL_EXE=path measures another one.
 # Everything it creates (ClickHouse databases, a PostgreSQL schema, export files, the simulator) is removed
 # on exit, also on failure (BENCH_KEEP=1 keeps the logs under /tmp). Timings on a shared machine are noisy: run it twice before trusting a change.
 set -euo pipefail
@@ -17,9 +18,7 @@ set -a
 # shellcheck disable=SC1090
 source "$services"
 set +a
-dotnet build src/CodesHistoryEtl -c Release -warnaserror -v q -nologo >/dev/null
 dotnet build tools/PhoenixSim -c Release -warnaserror -v q -nologo >/dev/null
-etl="$root/src/CodesHistoryEtl/bin/Release/net10.0/etl"
 sim="$root/tools/PhoenixSim/bin/Release/net10.0/PhoenixSim"
 
 tag="bench_pipeline_$$"
@@ -40,6 +39,14 @@ cleanup() {
 }
 trap cleanup EXIT
 trap "exit 130" INT TERM
+
+# The etl measured is the one install.sh installs (ETL_EXE=path measures another build instead).
+etl=${ETL_EXE:-}
+if [[ -z $etl ]]; then
+  echo "pipeline: publishing etl as install.sh does (a few minutes)" >&2
+  bash ops/publish.sh "$work/publish" >/dev/null
+  etl="$work/publish/etl"
+fi
 
 # "Maximum resident set size (kbytes): 123" -> 123
 field() { sed -n "s/^\s*$1: //p" "$2"; }
