@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ClickHouse insert benchmark: the ETL's streaming RowBinary insert versus
-# clickhouse-client "INSERT ... FORMAT CSV" of the same rows on the same server, in one run.
+# clickhouse-client "INSERT ... FORMAT CSVWithNames" of the etl's CSV of the same rows on the same server, in one run.
 # Usage: bench/clickhouse-insert.sh [rows]   (default 1000000; needs the local servers: ops/services.sh start)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
