@@ -1,4 +1,3 @@
-using System.Globalization;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Phoenix.Proto;
 using Google.Protobuf;
@@ -23,6 +22,9 @@ internal sealed class SyntheticRows : SimRows
     private const int OwnColumns = 4; // c, t, opd, did
     private const int SerialDigits = 9;
 
+    /// <summary>did is the row's hash in 16 lowercase hex digits (as <c>x16</c> formats it).</summary>
+    private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
+
     private static readonly byte[] CodePrefix = "0104601234567890215"u8.ToArray();
     private static readonly byte[] CodeSuffix = "\u001d91EE07"u8.ToArray();
     private static readonly ColumnKind[] Kinds = Columns.Source.Select(c => c.Kind).ToArray();
@@ -30,7 +32,13 @@ internal sealed class SyntheticRows : SimRows
     private readonly ulong _seed;
     private readonly int _rowsPerDay;
     private readonly long[] _times;
-    private readonly byte[][] _bodies;
+
+    /// <summary>
+    /// The bodies end to end: body i is <c>_bodyBytes[_bodyStarts[i].._bodyStarts[i + 1]]</c>. Its length comes from the small
+    /// starts array, not from one of 8192 arrays scattered over megabytes: counting a frame's bytes touches no body.
+    /// </summary>
+    private readonly byte[] _bodyBytes;
+    private readonly int[] _bodyStarts;
     private readonly bool[] _bodyHasArray;
 
     public SyntheticRows(int seed, DateOnly from, int days, int rowsPerDay, IReadOnlyList<Rep> reps)
@@ -44,7 +52,14 @@ internal sealed class SyntheticRows : SimRows
         _rowsPerDay = rowsPerDay;
         var pool = SyntheticData.Generate(seed, from, 1, PoolSize);
         var arrayOrdinal = Columns.SourceOrdinalOf("ch");
-        _bodies = pool.Select(r => Body(RowEncoder.Encode(r.Values, reps))).ToArray();
+        var bodies = pool.Select(r => Body(RowEncoder.Encode(r.Values, reps))).ToArray();
+        _bodyBytes = bodies.SelectMany(b => b).ToArray();
+        _bodyStarts = new int[PoolSize + 1];
+        for (var i = 0; i < PoolSize; i++)
+        {
+            _bodyStarts[i + 1] = _bodyStarts[i] + bodies[i].Length;
+        }
+
         _bodyHasArray = pool.Select(r => !r[arrayOrdinal].IsNull).ToArray();
 
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -57,26 +72,38 @@ internal sealed class SyntheticRows : SimRows
 
     public override int Count => _times.Length;
 
-    public override long? TimeOf(int index) => _times[index];
+    public override int[] IndexesIn(long from, long to)
+    {
+        var hits = new List<int>();
+        for (var row = 0; row < _times.Length; row++)
+        {
+            if (_times[row] >= from && _times[row] < to)
+            {
+                hits.Add(row);
+            }
+        }
+
+        return [.. hits];
+    }
 
     public override int EncodedLength(int index)
     {
-        var key = KeyRow(index);
-        var h = Hash(key, 0);
-        return ScalarWire.TextLength(CodePrefix.Length + SerialDigits + 1 + (HasCodeSuffix(h) ? CodeSuffix.Length : 0))
-            + ScalarWire.NumberLength(Rep.Byte, T(index, h))
+        var own = Own(index);
+        return ScalarWire.TextLength(CodePrefix.Length + SerialDigits + 1 + (HasCodeSuffix(own.Hash) ? CodeSuffix.Length : 0))
+            + ScalarWire.NumberLength(Rep.Byte, own.T)
             + ScalarWire.NumberLength(Rep.Long, _times[index])
-            + (IsDidNull(h) ? ScalarWire.NullLength : ScalarWire.TextLength(16))
-            + BodyOf(index).Length;
+            + (IsDidNull(own.Hash) ? ScalarWire.NullLength : ScalarWire.TextLength(16))
+            + _bodyStarts[own.Body + 1] - _bodyStarts[own.Body];
     }
 
     public override void WriteEncoded(int index, Span<byte> destination)
     {
-        var own = WriteOwn(index, destination);
-        BodyOf(index).CopyTo(destination[own..]);
+        var own = Own(index);
+        var position = WriteOwn(own, _times[index], destination);
+        _bodyBytes.AsSpan(_bodyStarts[own.Body].._bodyStarts[own.Body + 1]).CopyTo(destination[position..]);
     }
 
-    public override bool HasNonNullArray(int index) => _bodyHasArray[BodyIndex(index)];
+    public override bool HasNonNullArray(int index) => _bodyHasArray[Own(index).Body];
 
     /// <summary>The row decoded back from its bytes (slow; for parity checks).</summary>
     public override SourceRow RowAt(int index)
@@ -90,8 +117,19 @@ internal sealed class SyntheticRows : SimRows
     /// <summary>Every 40th row of a day (never a day's first) repeats the one before it.</summary>
     private bool IsRepeat(int row) => row % _rowsPerDay % 40 == 39;
 
-    /// <summary>The row whose c, opd, did and body a row carries (itself, or the one it repeats).</summary>
-    private int KeyRow(int row) => IsRepeat(row) ? row - 1 : row;
+    /// <summary>
+    /// What a row's own columns and body derive from, worked out once per row served: <paramref name="Key"/>, the row whose
+    /// c, opd, did and body it carries (itself, or the one it repeats), that row's hash, its t and its body's number.
+    /// </summary>
+    private readonly record struct OwnParts(int Key, ulong Hash, long T, int Body);
+
+    private OwnParts Own(int row)
+    {
+        var repeat = IsRepeat(row);
+        var key = repeat ? row - 1 : row;
+        var h = Hash(key, 0);
+        return new OwnParts(key, h, (long)((h >> 16) % 12) + (repeat ? 1 : 0), (int)(Hash(key, 2) % PoolSize));
+    }
 
     private static long Opd(long dayStart, int i, ulong h) => (i % 50) switch
     {
@@ -103,13 +141,7 @@ internal sealed class SyntheticRows : SimRows
 
     private static bool HasCodeSuffix(ulong h) => (h >> 8) % 10 == 0;
 
-    private long T(int row, ulong h) => (long)((h >> 16) % 12) + (IsRepeat(row) ? 1 : 0);
-
     private static bool IsDidNull(ulong h) => (h >> 24) % 100 < 15;
-
-    private int BodyIndex(int row) => (int)(Hash(KeyRow(row), 2) % PoolSize);
-
-    private byte[] BodyOf(int row) => _bodies[BodyIndex(row)];
 
     /// <summary>SplitMix64 of (seed, row, stream): independent, well-mixed bits per row and purpose.</summary>
     private ulong Hash(int row, ulong stream)
@@ -121,21 +153,24 @@ internal sealed class SyntheticRows : SimRows
     }
 
     /// <summary>Writes the Row fields of c, t, opd and did (<see cref="EncodedLength"/> counts the same); returns their length.</summary>
-    private int WriteOwn(int row, Span<byte> destination)
+    private int WriteOwn(OwnParts own, long opd, Span<byte> destination)
     {
-        var key = KeyRow(row);
-        var h = Hash(key, 0);
         Span<byte> code = stackalloc byte[CodePrefix.Length + SerialDigits + 1 + CodeSuffix.Length];
-        var position = ScalarWire.Text(destination, Code(key, h, code));
-        position += ScalarWire.Number(destination[position..], Rep.Byte, T(row, h));
-        position += ScalarWire.Number(destination[position..], Rep.Long, _times[row]);
-        if (IsDidNull(h))
+        var position = ScalarWire.Text(destination, Code(own.Key, own.Hash, code));
+        position += ScalarWire.Number(destination[position..], Rep.Byte, own.T);
+        position += ScalarWire.Number(destination[position..], Rep.Long, opd);
+        if (IsDidNull(own.Hash))
         {
             return position + ScalarWire.Null(destination[position..]);
         }
 
         Span<byte> did = stackalloc byte[16];
-        Hash(key, 3).TryFormat(did, out _, "x16", CultureInfo.InvariantCulture);
+        var value = Hash(own.Key, 3);
+        for (var i = did.Length - 1; i >= 0; i--, value >>= 4)
+        {
+            did[i] = HexDigits[(int)(value & 0xF)];
+        }
+
         return position + ScalarWire.Text(destination[position..], did);
     }
 
