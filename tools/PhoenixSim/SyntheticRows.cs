@@ -114,12 +114,31 @@ internal sealed class SyntheticRows : SimRows
             }
         }
 
-        if (last > first)
+        return last == first ? [.. hits] : InRowOrder(hits, first / 24 * _rowsPerDay, (last / 24 + 1) * _rowsPerDay);
+    }
+
+    /// <summary>
+    /// The rows of several hours in row order: each hour's are, the hours' together are not. They all lie in the rows of
+    /// their days, <c>[lowRow, highRow)</c>: marking them there and reading the marks back costs less than sorting.
+    /// </summary>
+    private static int[] InRowOrder(List<int> rows, int lowRow, int highRow)
+    {
+        var marks = new bool[highRow - lowRow];
+        foreach (var row in rows)
         {
-            hits.Sort();
+            marks[row - lowRow] = true;
         }
 
-        return [.. hits];
+        var ordered = new int[rows.Count];
+        for (int i = 0, next = 0; next < ordered.Length; i++)
+        {
+            if (marks[i])
+            {
+                ordered[next++] = lowRow + i;
+            }
+        }
+
+        return ordered;
     }
 
     public override int EncodedLength(int index)
