@@ -1,11 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace PhoenixSim;
 
 /// <summary>
@@ -14,8 +6,10 @@ namespace PhoenixSim;
 /// </summary>
 public sealed class PhoenixSimulator : IAsyncDisposable
 {
+    private static readonly byte[] Unavailable = "<html><body>503 Service Unavailable (simulated)</body></html>"u8.ToArray();
+
     private readonly SimEndpoint _endpoint;
-    private WebApplication? _app;
+    private SimHttpServer? _server;
     private int _requestsWithCookie;
 
     public PhoenixSimulator(SimDataSet data, TimeProvider? time = null)
@@ -41,70 +35,56 @@ public sealed class PhoenixSimulator : IAsyncDisposable
     public IReadOnlyList<string> RequestLog => _endpoint.Log;
 
     /// <summary>Starts listening on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
-    public async Task StartAsync(int port, CancellationToken ct)
+    public Task StartAsync(int port, CancellationToken ct)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync(ct);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        ct.ThrowIfCancellationRequested();
+        _server = new SimHttpServer(port, Handle);
+        Url = new Uri($"http://127.0.0.1:{_server.Port}/");
+        return Task.CompletedTask;
     }
 
     /// <summary>Drops every connection and statement now (a PQS restart).</summary>
     public void ExpireAllConnections() => _endpoint.ExpireAll();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private void Handle(SimHttpExchange exchange)
     {
-        var ct = context.RequestAborted;
-        if (!HttpMethods.IsPost(context.Request.Method))
+        if (!exchange.Method.Equals("POST", StringComparison.OrdinalIgnoreCase))
         {
-            context.Response.StatusCode = 400;
+            exchange.Reply(400, null, ArraySegment<byte>.Empty);
             return;
         }
 
-        if (context.Request.Cookies.ContainsKey("SERVERID"))
+        if (exchange.HasCookie("SERVERID"))
         {
             Interlocked.Increment(ref _requestsWithCookie);
         }
 
         if (StickyCookie)
         {
-            context.Response.Cookies.Append("SERVERID", "pqs-sim-1");
+            exchange.SetCookie = "SERVERID=pqs-sim-1; path=/";
         }
 
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, ct);
         if (Faults.Take503())
         {
-            context.Response.StatusCode = 503;
-            context.Response.ContentType = "text/html";
-            await context.Response.WriteAsync("<html><body>503 Service Unavailable (simulated)</body></html>", ct);
+            exchange.Reply(503, "text/html", Unavailable);
             return;
         }
 
-        var reply = _endpoint.Handle(body.ToArray());
+        var reply = _endpoint.Handle(exchange.Body);
         try
         {
             if (reply.IsFrame && Faults.FrameLatency > TimeSpan.Zero)
             {
-                await Task.Delay(Faults.FrameLatency, ct);
+                _server!.Stopping.WaitOne(Faults.FrameLatency);
             }
 
-            context.Response.StatusCode = reply.Status;
-            context.Response.ContentType = "application/octet-stream";
-            context.Response.ContentLength = reply.Length;
-            await context.Response.Body.WriteAsync(reply.Body.AsMemory(0, reply.Length), ct);
+            exchange.Reply(reply.Status, "application/octet-stream", new ArraySegment<byte>(reply.Body, 0, reply.Length));
         }
         finally
         {

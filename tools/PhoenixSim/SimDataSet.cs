@@ -49,19 +49,7 @@ public sealed class SimDataSet
             : throw new ArgumentException($"A synthetic table filters on opd, not {options.TsColumn}", nameof(options));
 
     /// <summary>Indexes of the rows a window <c>ts &gt;= from AND ts &lt; to</c> returns (epoch ms), in scan order.</summary>
-    public int[] Select(long from, long to)
-    {
-        var hits = new List<int>();
-        for (var i = 0; i < Encoded.Count; i++)
-        {
-            if (Encoded.TimeOf(i) is { } t && t >= from && t < to)
-            {
-                hits.Add(i);
-            }
-        }
-
-        return [.. hits];
-    }
+    public int[] Select(long from, long to) => Encoded.IndexesIn(from, to);
 
     /// <summary>The rows the window <c>[since, until)</c> returns, in the order the simulator sends them (for parity checks).</summary>
     public IReadOnlyList<SourceRow> RowsIn(DateTimeOffset since, DateTimeOffset until) =>

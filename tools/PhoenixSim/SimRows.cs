@@ -10,8 +10,8 @@ public abstract class SimRows
 {
     public abstract int Count { get; }
 
-    /// <summary>The time column of row <paramref name="index"/> (epoch ms), or null when it is NULL.</summary>
-    public abstract long? TimeOf(int index);
+    /// <summary>Indexes of the rows whose time column is in <c>[from, to)</c> (epoch ms; NULL never is), in scan order.</summary>
+    public abstract int[] IndexesIn(long from, long to);
 
     /// <summary>Bytes of row <paramref name="index"/>'s encoding.</summary>
     public abstract int EncodedLength(int index);

@@ -23,7 +23,9 @@ internal sealed class StoredRows : SimRows
 
     public override int Count => _rows.Length;
 
-    public override long? TimeOf(int index) => _rows[index][_timeOrdinal] is { IsNull: false } time ? time.Number : null;
+    public override int[] IndexesIn(long from, long to) => Enumerable.Range(0, _rows.Length)
+        .Where(i => _rows[i][_timeOrdinal] is { IsNull: false } time && time.Number >= from && time.Number < to)
+        .ToArray();
 
     public override int EncodedLength(int index) => _encoded[index].Length;
 
