@@ -25,8 +25,23 @@ internal sealed class SyntheticRows : SimRows
     /// <summary>did is the row's hash in 16 lowercase hex digits (as <c>x16</c> formats it).</summary>
     private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
 
-    private static readonly byte[] CodePrefix = "0104601234567890215"u8.ToArray();
-    private static readonly byte[] CodeSuffix = "\u001d91EE07"u8.ToArray();
+    /// <summary>c: a fixed prefix, the row number (so scan order is row order), a check letter, sometimes a GS1 tail.</summary>
+    private static readonly TextColumnTemplate[] CodeColumns =
+    [
+        new("0104601234567890215" + new string('#', SerialDigits + 1)),
+        new("0104601234567890215" + new string('#', SerialDigits + 1) + "\u001d91EE07"),
+    ];
+
+    private static readonly TextColumnTemplate DidColumn = new(new string('#', 16));
+
+    /// <summary>The field of t for each value it takes (0..11, one more in a repeat).</summary>
+    private static readonly byte[][] TColumns = Enumerable.Range(0, 13).Select(t =>
+    {
+        var field = new byte[ScalarWire.NumberLength(Rep.Byte, t)];
+        ScalarWire.Number(field, Rep.Byte, t);
+        return field;
+    }).ToArray();
+
     private static readonly ColumnKind[] Kinds = Columns.Source.Select(c => c.Kind).ToArray();
 
     private readonly ulong _seed;
@@ -144,10 +159,9 @@ internal sealed class SyntheticRows : SimRows
     public override int EncodedLength(int index)
     {
         var own = Own(index);
-        return ScalarWire.TextLength(CodePrefix.Length + SerialDigits + 1 + (HasCodeSuffix(own.Hash) ? CodeSuffix.Length : 0))
-            + ScalarWire.NumberLength(Rep.Byte, own.T)
+        return CodeColumns[HasCodeSuffix(own.Hash) ? 1 : 0].Length + TColumns[own.T].Length
             + ScalarWire.NumberLength(Rep.Long, own.Opd)
-            + (IsDidNull(own.Hash) ? ScalarWire.NullLength : ScalarWire.TextLength(16))
+            + (IsDidNull(own.Hash) ? ScalarWire.NullLength : DidColumn.Length)
             + _bodyStarts[own.Body + 1] - _bodyStarts[own.Body];
     }
 
@@ -174,7 +188,7 @@ internal sealed class SyntheticRows : SimRows
     /// c, opd, did and body it carries (itself, or the one before it, which it repeats), that row's hash, then t, opd and
     /// the body's number. Computing opd costs less than reading it from a table of millions (a cache miss per row served).
     /// </summary>
-    private readonly record struct OwnParts(int Key, ulong Hash, long T, long Opd, int Body);
+    private readonly record struct OwnParts(int Key, ulong Hash, int T, long Opd, int Body);
 
     private OwnParts Own(int row)
     {
@@ -182,7 +196,7 @@ internal sealed class SyntheticRows : SimRows
         var repeat = i % 40 == 39; // every 40th row of a day (never a day's first) repeats the one before it
         var (key, keyI) = repeat ? (row - 1, i - 1) : (row, i);
         var h = Hash(key, 0);
-        return new OwnParts(key, h, (long)((h >> 16) % 12) + (repeat ? 1 : 0), Opd(_start + day * Day, keyI, Hash(key, 1)),
+        return new OwnParts(key, h, (int)((h >> 16) % 12) + (repeat ? 1 : 0), Opd(_start + day * Day, keyI, Hash(key, 1)),
             (int)(Hash(key, 2) % PoolSize));
     }
 
@@ -215,43 +229,31 @@ internal sealed class SyntheticRows : SimRows
     /// <summary>Writes the Row fields of c, t, opd and did (<see cref="EncodedLength"/> counts the same); returns their length.</summary>
     private int WriteOwn(OwnParts own, Span<byte> destination)
     {
-        Span<byte> code = stackalloc byte[CodePrefix.Length + SerialDigits + 1 + CodeSuffix.Length];
-        var position = ScalarWire.Text(destination, Code(own.Key, own.Hash, code));
-        position += ScalarWire.Number(destination[position..], Rep.Byte, own.T);
+        var code = CodeColumns[HasCodeSuffix(own.Hash) ? 1 : 0];
+        var serial = code.Start(destination);
+        serial[^1] = (byte)('A' + (int)(own.Hash % 26)); // a check letter
+        for (var (i, rest) = (SerialDigits - 1, own.Key); i >= 0; i--, rest /= 10)
+        {
+            serial[i] = (byte)('0' + (rest % 10));
+        }
+
+        var position = code.Finish(destination);
+        TColumns[own.T].CopyTo(destination[position..]);
+        position += TColumns[own.T].Length;
         position += ScalarWire.Number(destination[position..], Rep.Long, own.Opd);
         if (IsDidNull(own.Hash))
         {
             return position + ScalarWire.Null(destination[position..]);
         }
 
-        Span<byte> did = stackalloc byte[16];
+        var did = DidColumn.Start(destination[position..]);
         var value = Hash(own.Key, 3);
         for (var i = did.Length - 1; i >= 0; i--, value >>= 4)
         {
             did[i] = HexDigits[(int)(value & 0xF)];
         }
 
-        return position + ScalarWire.Text(destination[position..], did);
-    }
-
-    /// <summary>c: a fixed prefix, the row number (so scan order is row order), a check letter, sometimes a GS1 tail.</summary>
-    private static ReadOnlySpan<byte> Code(int key, ulong h, Span<byte> code)
-    {
-        CodePrefix.CopyTo(code);
-        var length = CodePrefix.Length + SerialDigits;
-        for (var (i, rest) = (length - 1, key); i >= CodePrefix.Length; i--, rest /= 10)
-        {
-            code[i] = (byte)('0' + (rest % 10));
-        }
-
-        code[length++] = (byte)('A' + (int)(h % 26));
-        if (HasCodeSuffix(h))
-        {
-            CodeSuffix.CopyTo(code[length..]);
-            length += CodeSuffix.Length;
-        }
-
-        return code[..length];
+        return position + DidColumn.Finish(destination[position..]);
     }
 
     /// <summary>An encoded row without its first <see cref="OwnColumns"/> fields.</summary>
