@@ -43,22 +43,13 @@ public sealed class ExportRow
     {
         Source = source;
         _hasId = !md5.IsEmpty;
-        if (_hasId)
+        if (_hasId && !Convert.TryToHexStringLower(md5, _id, out _))
         {
-            Hex(md5, _id);
+            throw new ArgumentException($"an md5 is 16 bytes, not {md5.Length}", nameof(md5));
         }
 
         TsMillis = tsMillis;
         Q = q;
-    }
-
-    private static void Hex(ReadOnlySpan<byte> bytes, Span<byte> hex)
-    {
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            hex[2 * i] = "0123456789abcdef"u8[bytes[i] >> 4];
-            hex[(2 * i) + 1] = "0123456789abcdef"u8[bytes[i] & 0xF];
-        }
     }
 
     private static InvalidOperationException NotA(Column column, string what) => new($"Column {column.Name} has no {what} value here");
