@@ -15,7 +15,7 @@ public sealed class RowEncoder
     /// <summary>The metadata columns appended after <see cref="Columns.Target"/>.</summary>
     public static readonly string[] MetadataColumns = ["etl_job", "load_id"];
 
-    /// <summary>Most bytes a column takes besides its text bytes: a NULL flag, a length or a number, the 32-byte id.</summary>
+    /// <summary>Most bytes a column takes besides its text bytes: a NULL flag and a length or a number (the id's 32 bytes are added apart).</summary>
     private const int MaxBytesPerColumn = 12;
 
     /// <summary><c>etl_job</c> and <c>load_id</c>, the same for every row.</summary>

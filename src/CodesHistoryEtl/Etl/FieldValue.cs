@@ -1,9 +1,10 @@
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// One decoded source value: SQL NULL, a number (integers; epoch milliseconds UTC for timestamps),
-/// a text, or a text array whose elements may themselves be NULL. A struct of 16 bytes (NULL is a marker
-/// reference, not a third field), so a row is one small allocation.
+/// One source value copied out of its frame (<see cref="WireRow.ToSourceRow"/>: rejects files, the simulator, tests;
+/// the run itself works on <see cref="WireRow"/>): SQL NULL, a number (integers; epoch milliseconds UTC for
+/// timestamps), a text, or a text array whose elements may themselves be NULL. A struct of 16 bytes (NULL is a
+/// marker reference, not a third field), so a row is one small allocation.
 /// </summary>
 public readonly struct FieldValue : IEquatable<FieldValue>
 {

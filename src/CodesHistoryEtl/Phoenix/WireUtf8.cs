@@ -7,8 +7,8 @@ namespace CodesHistoryEtl.Phoenix;
 /// <summary>
 /// UTF-8 decoding of the texts in a frame that keeps invalid bytes visible: each byte of an invalid sequence
 /// becomes the lone surrogate U+DC00 + byte (as Python's "surrogateescape"). Valid UTF-8 never decodes to a
-/// lone surrogate, so the row transform rejects such a row naming its column, where the default decoder would
-/// load U+FFFD in its place without a word. Valid text decodes exactly as <see cref="Encoding.UTF8"/> does, in one
+/// lone surrogate, so a rejected row's invalid bytes show in the rejects file instead of a U+FFFD that hides them
+/// (the transform itself checks the bytes). Valid text decodes exactly as <see cref="Encoding.UTF8"/> does, in one
 /// validating pass (faster than GetString's count-then-decode); only invalid bytes take the slow path.
 /// </summary>
 internal static class WireUtf8
