@@ -125,25 +125,13 @@ public sealed class FrameDecoderTests
     public void Invalid_utf8_bytes_decode_to_lone_surrogates_not_to_a_silent_replacement_character()
     {
         var frame = Frame(Cells(Text("ok-XXXX"), Number(1), Number(2), Array("YYYY"))).ToByteArray();
-        Replace(frame, "XXXX"u8, [0xC3, 0x28, 0xFF, 0x41]); // a broken two-byte sequence, a byte never valid, then 'A'
-        Replace(frame, "YYYY"u8, [0xE2, 0x82, 0x41, 0x42]); // a truncated three-byte sequence, then "AB"
+        WireRows.Replace(frame, "XXXX"u8, [0xC3, 0x28, 0xFF, 0x41]); // a broken two-byte sequence, a byte never valid, then 'A'
+        WireRows.Replace(frame, "YYYY"u8, [0xE2, 0x82, 0x41, 0x42]); // a truncated three-byte sequence, then "AB"
         var rows = WireRows.Decode(Decoder, frame);
 
         Assert.Equal("ok-<DCC3>(<DCFF>A", Escaped(rows[0][0].Text));
         Assert.Equal("<DCE2><DC82>AB", Escaped(rows[0][3].Array[0]!));
         Assert.Equal("ok-é", Decode(Frame(Cells(Text("ok-é"), Number(1), Number(2), NullArray())))[0][0].Text);
-    }
-
-    /// <summary>Overwrites every copy of <paramref name="marker"/> (a scalar is sent twice: scalar_value and the deprecated value).</summary>
-    private static void Replace(byte[] bytes, ReadOnlySpan<byte> marker, byte[] with)
-    {
-        var copies = 0;
-        for (var at = bytes.AsSpan().IndexOf(marker); at >= 0; at = bytes.AsSpan().IndexOf(marker), copies++)
-        {
-            with.CopyTo(bytes, at);
-        }
-
-        Assert.True(copies > 0);
     }
 
     private static string Escaped(string text) =>

@@ -1,6 +1,7 @@
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Phoenix;
 using CodesHistoryEtl.Phoenix.Proto;
+using Google.Protobuf;
 using PhoenixSim;
 
 namespace CodesHistoryEtl.Tests.Support;
@@ -12,7 +13,7 @@ namespace CodesHistoryEtl.Tests.Support;
 /// </summary>
 internal static class WireRows
 {
-    private const byte FrameRowTag = (3 << 3) | 2;
+    private const int FrameRowsField = 3; // Frame { repeated Row rows = 3 }
 
     private static readonly Rep[] Reps = Columns.Source.Select(c => SimTable.TypeOf(c, new SimOptions()).Rep).ToArray();
 
@@ -23,33 +24,36 @@ internal static class WireRows
     public static WireRow WithBytes(SourceRow row, string marker, byte[] bytes)
     {
         var message = RowEncoder.Encode(row.Values, Reps);
-        var utf8 = System.Text.Encoding.UTF8.GetBytes(marker);
-        Assert.Equal(utf8.Length, bytes.Length);
-        var copies = 0;
-        for (var at = message.AsSpan().IndexOf(utf8); at >= 0; at = message.AsSpan().IndexOf(utf8), copies++)
-        {
-            bytes.CopyTo(message, at);
-        }
-
-        Assert.True(copies > 0, $"{marker} is not in the row");
+        Replace(message, System.Text.Encoding.UTF8.GetBytes(marker), bytes);
         return FromRowMessage(message);
     }
 
-    /// <summary>The row carried by the bytes of an Avatica <c>Row</c> message.</summary>
+    /// <summary>
+    /// Overwrites every copy of <paramref name="marker"/> in <paramref name="bytes"/> with <paramref name="with"/> (as long);
+    /// a scalar is sent twice (scalar_value and the deprecated value), so there are usually two.
+    /// </summary>
+    public static void Replace(byte[] bytes, ReadOnlySpan<byte> marker, byte[] with)
+    {
+        Assert.Equal(marker.Length, with.Length);
+        var copies = 0;
+        for (var at = bytes.AsSpan().IndexOf(marker); at >= 0; at = bytes.AsSpan().IndexOf(marker), copies++)
+        {
+            with.CopyTo(bytes, at);
+        }
+
+        Assert.True(copies > 0, "the marker is not in the bytes");
+    }
+
+    /// <summary>The row carried by the bytes of an Avatica <c>Row</c> message (framed as is: invalid UTF-8 stays invalid).</summary>
     public static WireRow FromRowMessage(byte[] rowMessage)
     {
         using var frame = new MemoryStream();
-        frame.WriteByte(FrameRowTag);
-        for (var length = (uint)rowMessage.Length; ; length >>= 7)
+        using (var output = new CodedOutputStream(frame, leaveOpen: true))
         {
-            frame.WriteByte((byte)(length < 0x80 ? length : (length & 0x7F) | 0x80));
-            if (length < 0x80)
-            {
-                break;
-            }
+            output.WriteTag(FrameRowsField, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(rowMessage));
         }
 
-        frame.Write(rowMessage);
         var bytes = frame.ToArray();
         var position = 0;
         var row = new WireRow(Columns.Source.Length);
