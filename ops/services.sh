@@ -111,7 +111,8 @@ CFG
   wait_for zk 30 zk_ruok
 }
 
-zk_ruok() { [[ $(exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT" && echo ruok >&3 && cat <&3) == imok ]]; }
+# bounded: a ZooKeeper that is still starting can accept the connection and never answer (seen: cat waited 11 min)
+zk_ruok() { [[ $(timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && echo ruok >&3 && cat <&3' _ "$ZK_PORT") == imok ]]; }
 
 write_ch_config() {
   local d=$DIR/ch
