@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Csv;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Phoenix;
@@ -63,21 +64,16 @@ public static class BenchRows
         }
     }
 
-    /// <summary>Writes the rows as the ETL's CSV (CSVWithNames of <see cref="Columns.Target"/>).</summary>
-    public static async Task WriteCsvAsync(string path, IEnumerable<ExportRow> rows, CancellationToken ct)
+    /// <summary>Writes the rows as the ETL writes a window's CSV (in <paramref name="dir"/>); returns its path.</summary>
+    public static async Task<string> WriteCsvAsync(string dir, string prefix, IEnumerable<ExportRow> rows, Window window, CancellationToken ct)
     {
-        await using var file = File.Create(path);
-        var csv = new CsvRowWriter(file);
-        csv.WriteHeader();
+        await using var csv = new WindowCsvWriter(new ExportSettings(dir, prefix, Gzip: false), window, TimeZoneInfo.Utc, Guid.NewGuid());
         foreach (var row in rows)
         {
-            csv.WriteRow(row);
-            if (csv.ShouldFlush)
-            {
-                await csv.FlushAsync(ct);
-            }
+            await csv.WriteAsync(row, ct);
         }
 
-        await csv.FlushAsync(ct);
+        await csv.CommitAsync(ct);
+        return csv.Path;
     }
 }

@@ -27,8 +27,7 @@ try
 {
     // Rows are encoded once, before any clock starts: both sides start from ready bytes (the file, the frames).
     frames = BenchRows.Frames(rows, since, until);
-    var csvPath = Path.Combine(Path.GetTempPath(), database + ".csv");
-    await BenchRows.WriteCsvAsync(csvPath, BenchRows.Read(frames, window), ct);
+    var csvPath = await BenchRows.WriteCsvAsync(Path.GetTempPath(), database + "_", BenchRows.Read(frames, window), window, ct);
     var csvMb = new FileInfo(csvPath).Length / 1e6;
 
     var plain = await RowBinaryAsync(gzip: false, "rb_plain");
