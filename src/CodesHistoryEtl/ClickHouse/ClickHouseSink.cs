@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Etl;
@@ -17,6 +18,9 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
 
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Query ids of this sink's inserts whose body ended cleanly and whose answer is still awaited.</summary>
+    private readonly ConcurrentDictionary<string, bool> _endedInFlight = new(StringComparer.Ordinal);
 
     private ClickHouseSettings Settings => client.Settings;
 
@@ -40,7 +44,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
         await ClearAsync(range, ct).ConfigureAwait(false);
 
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") };
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") + "-" + since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
         // Exactly-once comes from the replace; block deduplication would silently drop a block identical to
         // one inserted before an ALTER DELETE on Replicated tables, so it is switched off for this insert.
         AddIfKnown(server, settings, "insert_deduplicate", "0");
@@ -58,7 +62,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
         var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
         return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId),
-            (rows, token) => VerifyAsync(range, rows, token), ct);
+            (rows, token) => VerifyAsync(range, rows, token), _endedInFlight, ct);
     }
 
     /// <summary>Rows of [since, until) visible through the insert table.</summary>
@@ -101,11 +105,14 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     /// <summary>
     /// An insert whose client died (killed, aborted) can still be committing the bytes the server already
     /// received; a DELETE issued meanwhile would miss its later blocks. So wait until no earlier window
-    /// insert into this table is running on the server.
+    /// insert into this table is running on the server, except this sink's own inserts of other windows whose body
+    /// ended cleanly (the run streams the next window while ClickHouse commits the previous one).
     /// </summary>
     private async Task WaitForEarlierInsertsAsync(CancellationToken ct)
     {
-        var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')";
+        var own = string.Join(", ", _endedInFlight.Keys.Select(id => $"'{id}'"));
+        var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')" +
+            (own.Length > 0 ? $" AND query_id NOT IN ({own})" : "");
         var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
         var interval = FirstPollInterval;
         while (await client.QueryLongAsync("wait for earlier inserts", sql, ct).ConfigureAwait(false) > 0)

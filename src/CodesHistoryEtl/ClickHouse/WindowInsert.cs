@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using CodesHistoryEtl.Etl;
 
@@ -6,9 +7,11 @@ namespace CodesHistoryEtl.ClickHouse;
 /// <summary>
 /// One streaming RowBinary INSERT of a window's rows. Rows are encoded into a bounded pipe that the HTTP
 /// request drains as it goes, so memory stays at about <see cref="PauseBytes"/> whatever the window's size.
-/// <see cref="CompleteAsync"/> ends the body and waits for the server; disposing without it aborts the
-/// insert: the body ends with an incomplete row and ClickHouse refuses it (it keeps at most the blocks it had already
-/// committed, which the next replace of the window removes).
+/// <see cref="EndBodyAsync"/> ends the body (from then on the server commits the rows whatever the caller's token
+/// does), <see cref="CommitAsync"/> waits for the server's answer and checks the window's row count;
+/// <see cref="CompleteAsync"/> does both. Disposing before the body ended aborts the insert: the body ends with an
+/// incomplete row and ClickHouse refuses it (it keeps at most the blocks it had already committed, which the next
+/// replace of the window removes).
 /// </summary>
 public sealed class WindowInsert : IAsyncDisposable
 {
@@ -20,27 +23,38 @@ public sealed class WindowInsert : IAsyncDisposable
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, minimumSegmentSize: ChunkBytes, useSynchronizationContext: false));
     private readonly CancellationTokenSource _timer = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenRegistration _callerToken;
     private readonly RowEncoder _encoder;
     private readonly TimeSpan _answerTimeout;
     private readonly Func<long, CancellationToken, Task> _verify;
     private readonly Task<HttpResponseMessage> _send;
-    private bool _finished;
+    private readonly ConcurrentDictionary<string, bool> _endedInFlight;
+    private bool _bodyEnded;
+    private bool _committed;
 
     internal WindowInsert(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings, RowEncoder encoder,
-        Func<long, CancellationToken, Task> verify, CancellationToken ct)
+        Func<long, CancellationToken, Task> verify, ConcurrentDictionary<string, bool> endedInFlight, CancellationToken ct)
     {
+        QueryId = settings["query_id"];
+        _endedInFlight = endedInFlight;
         _encoder = encoder;
         _answerTimeout = client.CallTimeout;
         _verify = verify;
-        _send = SendAsync(client, sql, settings, ct);
+        // the caller's token aborts the request only while the body is being written (see EndBodyAsync)
+        _callerToken = ct.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
+        _send = SendAsync(client, sql, settings);
     }
+
+    /// <summary>The insert's query_id on the server.</summary>
+    public string QueryId { get; }
 
     /// <summary>Rows handed to <see cref="WriteAsync"/> so far.</summary>
     public long RowsWritten { get; private set; }
 
     public async ValueTask WriteAsync(ExportRow row, CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_bodyEnded, this);
         _encoder.Write(_pipe.Writer, row);
         RowsWritten++;
         if (_pipe.Writer.UnflushedBytes >= ChunkBytes)
@@ -55,14 +69,33 @@ public sealed class WindowInsert : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the body, waits for ClickHouse to commit it, checks the window's row count; returns the rows written.</summary>
-    public async Task<long> CompleteAsync(CancellationToken ct)
+    /// <summary>
+    /// Ends the body. From here the server commits every row sent, so the request no longer follows the caller's token
+    /// (a signal must not leave the outcome unknown); the answer is awaited for at most CH_TIMEOUT_SEC.
+    /// </summary>
+    public async Task EndBodyAsync()
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        _finished = true;
+        ObjectDisposedException.ThrowIf(_bodyEnded, this);
+        _bodyEnded = true;
+        await _callerToken.DisposeAsync().ConfigureAwait(false);
+        // ended cleanly: while its request runs it is this process's own insert being committed, not an abandoned one
+        _endedInFlight[QueryId] = true;
+        _ = _send.ContinueWith(static (_, state) => ((WindowInsert)state!).LeaveInFlight(), this,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
         _timer.CancelAfter(_answerTimeout);
-        using (await _send.ConfigureAwait(false))
+    }
+
+    /// <summary>After <see cref="EndBodyAsync"/>: waits for ClickHouse to commit the body, checks the window's row count; returns the rows written.</summary>
+    public async Task<long> CommitAsync(CancellationToken ct)
+    {
+        if (!_bodyEnded || _committed)
+        {
+            throw new InvalidOperationException("CommitAsync needs an ended body and runs once");
+        }
+
+        _committed = true;
+        using (await _send.WaitAsync(ct).ConfigureAwait(false))
         {
         }
 
@@ -70,37 +103,46 @@ public sealed class WindowInsert : IAsyncDisposable
         return RowsWritten;
     }
 
+    /// <summary>Ends the body and commits it: <see cref="EndBodyAsync"/> then <see cref="CommitAsync"/>.</summary>
+    public async Task<long> CompleteAsync(CancellationToken ct)
+    {
+        await EndBodyAsync().ConfigureAwait(false);
+        return await CommitAsync(ct).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_finished)
+        if (!_bodyEnded)
         {
-            _finished = true;
-            await _pipe.Writer.CompleteAsync(new OperationCanceledException("window insert abandoned before CompleteAsync")).ConfigureAwait(false);
+            _bodyEnded = true;
+            await _callerToken.DisposeAsync().ConfigureAwait(false);
+            await _pipe.Writer.CompleteAsync(new OperationCanceledException("window insert abandoned before its body ended")).ConfigureAwait(false);
             // Not cancelled at once: aborting the connection would end the body at a row boundary, which 18.16 commits.
             _timer.CancelAfter(_answerTimeout);
-            try
-            {
-                using var response = await _send.ConfigureAwait(false);
-            }
-            catch (ClickHouseException)
-            {
-                // expected: the request was aborted on purpose
-            }
-            catch (OperationCanceledException)
-            {
-                // the caller's token ended the request first
-            }
+        }
+
+        try
+        {
+            // an ended body not committed by us: the request still ends (answer or timeout) before the insert is gone
+            using var response = await _send.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ClickHouseException or OperationCanceledException)
+        {
+            // expected when the request was aborted on purpose or the caller's token ended it; a committed insert already saw it
         }
 
         _timer.Dispose();
+        _abort.Dispose();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    private void LeaveInFlight() => _endedInFlight.TryRemove(QueryId, out _);
+
+    private async Task<HttpResponseMessage> SendAsync(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings)
     {
         await Task.Yield();
         try
         {
-            return await client.SendAsync("insert window", sql, new PipeContent(_pipe.Reader, client.GzipInserts), settings, _timer, ct).ConfigureAwait(false);
+            return await client.SendAsync("insert window", sql, new PipeContent(_pipe.Reader, client.GzipInserts), settings, _timer, _abort.Token).ConfigureAwait(false);
         }
         finally
         {

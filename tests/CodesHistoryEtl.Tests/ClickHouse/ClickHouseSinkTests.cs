@@ -102,6 +102,30 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task The_next_window_is_replaced_and_written_while_the_previous_insert_commits_and_both_land_whole()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        var next = (Since: Until, Until: Until.AddHours(1));
+        await WriteWindowAsync(sink, Window(500, next.Since, next.Until), Guid.NewGuid(), next.Since, next.Until); // an earlier run's rows
+        var loadId = Guid.NewGuid();
+
+        await using var first = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        foreach (var row in Window(100_000, Since, Until))
+        {
+            await first.WriteAsync(row, Ct);
+        }
+
+        await first.EndBodyAsync(); // ClickHouse sorts and writes these 100k rows while the next window goes in
+        Assert.Equal(300, await WriteWindowAsync(sink, Window(300, next.Since, next.Until), loadId, next.Since, next.Until));
+        Assert.Equal(100_000, await first.CommitAsync(Ct));
+
+        Assert.Equal(100_000, await sink.CountWindowAsync(Since, Until, Ct));
+        Assert.Equal(300, await sink.CountWindowAsync(next.Since, next.Until, Ct));
+    }
+
+    [Fact]
     public async Task Rows_a_failed_run_left_that_the_source_no_longer_has_are_removed()
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
