@@ -14,6 +14,7 @@ public sealed class RunCounters(int windowsPlanned, TimeSpan progressEvery)
     private long _rowsWritten;
     private long _rowsRejected;
     private int _windowsDone;
+    private int _windowsRead;
     private long _nextProgressTicks = progressEvery.Ticks;
     private Window? _current;
 
@@ -48,6 +49,9 @@ public sealed class RunCounters(int windowsPlanned, TimeSpan progressEvery)
 
     public void RowRejected() => Interlocked.Increment(ref _rowsRejected);
 
+    /// <summary>A window read whole (it commits while the next one is read).</summary>
+    public void WindowRead() => Interlocked.Increment(ref _windowsRead);
+
     /// <summary>A window committed with <paramref name="written"/> rows in ClickHouse.</summary>
     public void WindowDone(long written)
     {
@@ -62,8 +66,15 @@ public sealed class RunCounters(int windowsPlanned, TimeSpan progressEvery)
         Interlocked.Add(ref _rowsRejected, -rejected);
     }
 
-    /// <summary>Estimated time left, from the average time of the windows done so far.</summary>
-    public TimeSpan? Eta => WindowsDone == 0 ? null : _clock.Elapsed / WindowsDone * (windowsPlanned - WindowsDone);
+    /// <summary>Estimated time left, from the average time of the windows read so far.</summary>
+    public TimeSpan? Eta
+    {
+        get
+        {
+            var read = Volatile.Read(ref _windowsRead);
+            return read == 0 ? null : _clock.Elapsed / read * Math.Max(windowsPlanned - read, 0);
+        }
+    }
 
     private void LogProgress() =>
         Log.Information("Progress: window {Window} ({Done}/{Planned} done), {Rows} rows read, {Rate:0} rows/s, ETA {Eta}",

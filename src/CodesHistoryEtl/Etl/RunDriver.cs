@@ -9,8 +9,8 @@ namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// <c>etl run</c> from start to end: ensure both schemas, take the run lock, sanitize stale journal rows,
-/// plan the windows, journal the run with a heartbeat, run each window (<see cref="WindowRunner"/>),
-/// move the watermark after each committed window, and close the journal, the run registry and the
+/// plan the windows, journal the run with a heartbeat, read each window (<see cref="WindowRunner"/>),
+/// commit each one in order while ClickHouse works and the next one is read (<see cref="WindowCommits"/>), and close the journal, the run registry and the
 /// alert with the outcome. Throws <see cref="RunBusyException"/> when another run holds the lock.
 /// </summary>
 public sealed class RunDriver(EtlSettings settings, Guid runId)
@@ -73,82 +73,75 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             windows[^1].Until, windows[0].Length.TotalMinutes);
         await using var phoenix = new PhoenixClient(phoenixSettings);
         var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters, runLock.EnsureHeldAsync, settings.FailPoint);
+        await using var commits = new WindowCommits(journal, journalId, watermarks, settings.ProcessName, counters, watermark, heartbeat.Lost);
         try
         {
             foreach (var window in windows)
             {
                 if (skipped.Contains(window))
                 {
-                    // already committed: the watermark may still move over it where it is contiguous
-                    watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
+                    await commits.SkipAsync(window);
                     continue;
                 }
 
-                var result = await RunWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
-                counters.WindowDone(result.RowsWritten);
-                // journal first: the watermark is never ahead of what the journal records as committed
-                await journal.RecordWindowAsync(journalId, result, runToken);
-                watermark = await AdvanceWatermarkAsync(watermarks, watermark, window, runToken);
-                Log.Information("Window {Window} committed: {Read} rows read, {Written} written, {Rejected} rejected",
-                    window, result.RowsRead, result.RowsWritten, result.RowsRejected);
+                StreamedWindow streamed;
+                try
+                {
+                    streamed = await StreamWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
+                }
+                catch (Exception e) when (commits.HasPending)
+                {
+                    // the window before is whole on the server: commit it before this failure (or signal) ends the run
+                    Log.Information("Window {Window} stopped ({Error}); committing the window before it first", window, e.Message);
+                    await commits.CommitPendingAsync();
+                    throw;
+                }
+
+                counters.WindowRead();
+                await commits.HandOverAsync(streamed, runToken);
             }
+
+            await commits.CommitPendingAsync();
         }
         catch (OperationCanceledException) when (signal.IsCancellationRequested)
         {
-            Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", counters.Current, watermark);
+            Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", counters.Current, commits.Watermark);
             return RunOutcome.Cancelled;
         }
         catch (OperationCanceledException) when (heartbeat.Lost.IsCancellationRequested)
         {
-            return Fail("heartbeat_lost", heartbeat.LostReason ?? "the journal heartbeat could not be written", counters, watermark);
+            return Fail("heartbeat_lost", heartbeat.LostReason ?? "the journal heartbeat could not be written", commits, counters);
         }
         catch (RunLockLostException e)
         {
-            return Fail("lock_lost", e.Message, counters, watermark);
+            return Fail("lock_lost", e.Message, commits, counters);
         }
         catch (Exception e) when (FailureKind(e) is { } kind)
         {
-            return Fail(kind, e.Message, counters, watermark);
+            return Fail(kind, e.Message, commits, counters);
         }
 
         LogSummary(counters);
         return counters.RowsRejected > settings.Window.MaxRejects
             ? Fail("rejects", $"{counters.RowsRejected} rejected rows exceed MAX_REJECTS={settings.Window.MaxRejects}; see the *.rejects.jsonl files in {settings.Export.Dir}",
-                counters, watermark)
+                commits, counters)
             : RunOutcome.Ok;
     }
 
-    /// <summary>A lost Phoenix session (or a transient error) mid-window re-runs that window from its start.</summary>
-    private static async Task<WindowResult> RunWithRetriesAsync(WindowRunner runner, Window window, int retries, CancellationToken ct)
+    /// <summary>A lost Phoenix session (or a transient error) mid-window re-reads that window from its start.</summary>
+    private static async Task<StreamedWindow> StreamWithRetriesAsync(WindowRunner runner, Window window, int retries, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await runner.RunAsync(window, ct);
+                return await runner.StreamAsync(window, ct);
             }
             catch (PhoenixException e) when (attempt < retries && (e is PhoenixSessionLostException || e.IsTransient))
             {
                 Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running it from its start", window, attempt + 1, e.Message);
             }
         }
-    }
-
-    /// <summary>The watermark moves to a committed window's end, only where the windows are contiguous with it (no gaps), never back.</summary>
-    private async Task<DateTimeOffset?> AdvanceWatermarkAsync(WatermarkStore watermarks, DateTimeOffset? watermark, Window window, CancellationToken ct)
-    {
-        if (watermark is { } done && window.Until <= done)
-        {
-            return watermark; // a window behind the watermark: nothing to move
-        }
-
-        if (watermark is { } current && window.Since > current)
-        {
-            Log.Warning("Watermark stays at {Watermark:O}: window {Window} is not contiguous with it (run the gap first)", current, window);
-            return watermark;
-        }
-
-        return await watermarks.AdvanceAsync(settings.ProcessName, window.Until, ct);
     }
 
     private IReadOnlyList<Window> PlanScheduled(WindowPlanner planner, DateTimeOffset? watermark)
@@ -176,10 +169,10 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         _ => null,
     };
 
-    private static RunOutcome Fail(string kind, string message, RunCounters counters, DateTimeOffset? watermark)
+    private static RunOutcome Fail(string kind, string message, WindowCommits commits, RunCounters counters)
     {
         Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
-            kind, counters.Current, message, watermark);
+            kind, commits.Failed ?? counters.Current, message, commits.Watermark);
         LogSummary(counters);
         return RunOutcome.Failed(kind, message);
     }

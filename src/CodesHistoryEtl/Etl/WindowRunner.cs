@@ -1,7 +1,6 @@
 using CodesHistoryEtl.ClickHouse;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Csv;
-using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Phoenix;
 using Serilog;
 
@@ -12,10 +11,9 @@ namespace CodesHistoryEtl.Etl;
 /// (<see cref="RowTransformer"/>) and written to the CSV (temp file) and the ClickHouse insert (streamed in bounded
 /// chunks) while it is still a slice of the frame it came in; rejects go beside the CSV. Phoenix fetches the next
 /// frame and the insert's request sends the previous chunk while this thread works. The window's old ClickHouse rows
-/// are replaced only once Phoenix has answered. Commit order: ClickHouse rows in -> CSV renamed into place -> rejects file.
-/// On any failure nothing of the window is committed: the temp files are deleted and the next
-/// attempt replaces whatever part of the insert ClickHouse had taken. <paramref name="confirmLock"/> runs just
-/// before the commit, so a run that lost its lock commits nothing more; <paramref name="failPoint"/> is for fault tests.
+/// are replaced only once Phoenix has answered. The result is a <see cref="StreamedWindow"/>: every row read and
+/// written, nothing committed yet. On any failure nothing of the window is committed: the temp files are deleted and
+/// the next attempt replaces whatever part of the insert ClickHouse had taken. <paramref name="failPoint"/> is for fault tests.
 /// </summary>
 public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, ExportSettings export, TimeZoneInfo businessTz,
     Guid runId, RunCounters counters, Func<CancellationToken, Task> confirmLock, FailPoint failPoint)
@@ -23,13 +21,13 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
     private readonly DuplicateKeys _keys = new();
     private readonly ExportRow _exported = new();
 
-    public async Task<WindowResult> RunAsync(Window window, CancellationToken ct)
+    public async Task<StreamedWindow> StreamAsync(Window window, CancellationToken ct)
     {
         counters.StartWindow(window);
         _keys.Clear();
         var transformer = new RowTransformer(window, _keys);
-        await using var csv = new WindowCsvWriter(export, window, businessTz, runId);
-        await using var rejects = new RejectsWriter(export, window, businessTz, runId);
+        var csv = new WindowCsvWriter(export, window, businessTz, runId);
+        var rejects = new RejectsWriter(export, window, businessTz, runId);
         WindowInsert? insert = null;
         long read = 0;
         try
@@ -57,24 +55,13 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
 
             // a window with no rows to write still replaces what an earlier run left in it
             insert ??= await sink.BeginWindowAsync(window.Since, window.Until, runId, ct);
-            await confirmLock(ct);
-            var written = await insert.CompleteAsync(ct);
-            await csv.CommitAsync(ct);
-            failPoint.Reach("after-csv-rename");
-            await rejects.CommitAsync(ct);
-            return new WindowResult(window, read, written, rejects.Count);
+            return new StreamedWindow(window, read, insert, csv, rejects, counters, confirmLock, failPoint);
         }
         catch
         {
             counters.UndoWindow(read, rejects.Count);
+            await StreamedWindow.DisposeAllAsync(insert, csv, rejects);
             throw;
-        }
-        finally
-        {
-            if (insert is not null)
-            {
-                await insert.DisposeAsync();
-            }
         }
     }
 }

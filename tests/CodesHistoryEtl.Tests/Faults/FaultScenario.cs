@@ -68,8 +68,8 @@ internal static class FaultScenario
 
     /// <summary>
     /// Runs <c>etl run</c> over <paramref name="windows"/>, holds it at a <see cref="WatermarkGate"/> once its first
-    /// window is committed, does <paramref name="breakIt"/> there (between two windows, deterministically), lets it go
-    /// on and returns how it ended. Needs the schema (<see cref="MigrateAsync"/>).
+    /// window is committed, does <paramref name="breakIt"/> there (deterministically: the second window has been read
+    /// whole and its insert's body has not ended, the third has not started), lets it go on and returns how it ended. Needs the schema (<see cref="MigrateAsync"/>).
     /// </summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunBreakingAfterFirstCommitAsync(Pipeline pipeline,
         IReadOnlyList<Window> windows, Action breakIt)
