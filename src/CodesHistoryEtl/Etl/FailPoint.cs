@@ -8,7 +8,7 @@ namespace CodesHistoryEtl.Etl;
 /// <summary>
 /// For the fault tests only (ETL_FAILPOINT=point[:n]): when a window reaches the named point for the n-th
 /// time in this process (default 1) the process SIGKILLs itself, so a test observes a real <c>kill -9</c> at
-/// an exact place. Points, all in <see cref="WindowRunner"/>:
+/// an exact place. Points, in <see cref="WindowRunner"/> and (the last) <see cref="StreamedWindow"/>:
 /// <c>fetch</c> a source row was read, before it is written anywhere;
 /// <c>csv</c> a row was written to the window's temporary CSV (the temporary file exists, partly written);
 /// <c>insert</c> a row was handed to the streaming ClickHouse insert;
