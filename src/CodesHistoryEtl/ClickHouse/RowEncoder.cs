@@ -35,9 +35,10 @@ public sealed class RowEncoder
     public void Write(IBufferWriter<byte> output, ExportRow row)
     {
         var source = row.Source;
-        var span = output.GetSpan(source.TextBytes + (10 * source.ElementCount) + (MaxBytesPerColumn * Columns.Target.Length) + 32 + _metadata.Length);
+        var columns = Columns.Target.AsSpan();
+        var span = output.GetSpan(source.TextBytes + (10 * source.ElementCount) + (MaxBytesPerColumn * columns.Length) + 32 + _metadata.Length);
         var at = 0;
-        foreach (var column in Columns.Target)
+        foreach (var column in columns)
         {
             at = WriteValue(span, at, column, row);
         }

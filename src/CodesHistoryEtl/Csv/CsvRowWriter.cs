@@ -36,10 +36,10 @@ public sealed class CsvRowWriter(Stream output)
     public void WriteRow(ExportRow row)
     {
         // room for the whole row at once: every text byte may double when escaped, the rest is bounded per column
-        Ensure((2 * row.Source.TextBytes) + (3 * row.Source.ElementCount) + (MaxBytesPerColumn * Columns.Target.Length) + 1);
+        var columns = Columns.Target.AsSpan();
+        Ensure((2 * row.Source.TextBytes) + (3 * row.Source.ElementCount) + (MaxBytesPerColumn * columns.Length) + 1);
         var span = _buffer.AsSpan();
         var at = _length;
-        var columns = Columns.Target;
         for (var i = 0; i < columns.Length; i++)
         {
             if (i > 0)

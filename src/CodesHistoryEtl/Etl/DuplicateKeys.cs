@@ -16,13 +16,14 @@ public sealed class DuplicateKeys
     public bool IsRepeat(WireRow row)
     {
         ulong a = 14695981039346656037UL, b = 1099511628211UL ^ 0x9E3779B97F4A7C15UL;
+        var source = Columns.Source.AsSpan();
         foreach (var ordinal in Columns.SortKeyOrdinals)
         {
             if (row.IsNull(ordinal))
             {
                 Mix(ref a, ref b, 0xFFFF_FFFF_0000_0001UL);
             }
-            else if (Columns.Source[ordinal].Kind == ColumnKind.String)
+            else if (source[ordinal].Kind == ColumnKind.String)
             {
                 // eight bytes a step, then the rest one by one (equal texts have equal UTF-8 bytes)
                 var text = row.Utf8(ordinal);

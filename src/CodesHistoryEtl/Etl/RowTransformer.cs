@@ -52,12 +52,13 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
 
     private string? Check(WireRow row)
     {
-        if (row.Count != Columns.Source.Length)
+        var columns = Columns.Source.AsSpan();
+        if (row.Count != columns.Length)
         {
-            return $"row has {row.Count} values, expected {Columns.Source.Length}";
+            return $"row has {row.Count} values, expected {columns.Length}";
         }
 
-        foreach (var column in Columns.Source)
+        foreach (var column in columns)
         {
             var ordinal = column.SourceOrdinal;
             if (row.IsNull(ordinal))
