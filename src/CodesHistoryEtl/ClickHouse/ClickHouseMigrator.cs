@@ -52,9 +52,25 @@ public sealed class ClickHouseMigrator(ClickHouseClient client, MigrationContext
             done.Add(script.Name);
         }
 
+        await EnsureTargetExistsAsync(ct).ConfigureAwait(false);
         Log.Information("ClickHouse schema is current ({Applied} migrations applied now, server {Version}, {Mode})",
             done.Count, server.Version, context.IsCluster ? "cluster " + context.Cluster : "single node");
         return done;
+    }
+
+    /// <summary>
+    /// The journal can record a table's migrations while the table is gone (its database dropped by hand): say so
+    /// now, with the way out, instead of failing the first window with "database doesn't exist".
+    /// </summary>
+    private async Task EnsureTargetExistsAsync(CancellationToken ct)
+    {
+        var sql = $"SELECT count() FROM system.tables WHERE database = '{context.Database}' AND name = '{context.Table}'";
+        if (await client.QueryLongAsync("check target table", sql, ct).ConfigureAwait(false) == 0)
+        {
+            throw new ClickHouseException("check target table", sql, null, 200,
+                $"table {context.Database}.{context.Table} does not exist, but {Journal} records its migrations as applied (was it dropped by hand?). " +
+                $"To create it again: ALTER TABLE {Journal} DELETE WHERE startsWith(name, '{context.Database}.{context.Table}/'), then etl --migrate-only");
+        }
     }
 
     private async Task ApplyAsync(MigrationScript script, ServerVersion version, Dictionary<string, string> settings, CancellationToken ct)

@@ -26,6 +26,29 @@ public sealed class ClickHouseMigratorTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task A_table_dropped_by_hand_after_its_migrations_is_named_with_the_way_to_create_it_again()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture, cluster: false);
+        var table = $"{target.Settings.Database}.{target.Settings.Table}";
+        await fixture.QueryAsync($"DROP DATABASE {target.Settings.Database}");
+        using var client = new ClickHouseClient(target.Settings);
+
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() => new ClickHouseMigrator(client, target.Context).MigrateAsync(Ct));
+
+        Assert.Contains($"table {table} does not exist", error.Message, StringComparison.Ordinal);
+        var fix = $"ALTER TABLE {target.Context.MetaDatabase}.clickhouse_migrations DELETE WHERE startsWith(name, '{table}/')";
+        Assert.Contains(fix, error.Message, StringComparison.Ordinal);
+        await fixture.QueryAsync(fix);
+        for (var i = 0; i < 100 && await fixture.QueryAsync($"SELECT count() FROM {target.Context.MetaDatabase}.clickhouse_migrations WHERE startsWith(name, '{table}/')") != "0\n"; i++)
+        {
+            await Task.Delay(50, Ct); // the DELETE is a mutation, asynchronous on 18.16
+        }
+
+        Assert.Equal(3, (await new ClickHouseMigrator(client, target.Context).MigrateAsync(Ct)).Count);
+        Assert.Equal("1\n", await fixture.QueryAsync($"EXISTS TABLE {table}"));
+    }
+
+    [Fact]
     public async Task Cluster_mode_creates_Replicated_and_Distributed_tables_and_reapplying_is_a_no_op()
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture, cluster: true);
