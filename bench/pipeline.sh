@@ -9,36 +9,11 @@
 # on exit, also on failure (BENCH_KEEP=1 keeps the logs under /tmp). Timings on a shared machine are noisy: run it twice before trusting a change.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
 if (($# > 0)); then sizes=("$@"); else sizes=(1000000 5000000); fi
 
-bash ops/services.sh start >/dev/null
-services="${ETL_SERVICES_ENV:-$root/.services/services.env}"
-set -a
-# shellcheck disable=SC1090
-source "$services"
-set +a
-dotnet build tools/PhoenixSim -c Release -warnaserror -v q -nologo >/dev/null
-sim="$root/tools/PhoenixSim/bin/Release/net10.0/PhoenixSim"
-
-tag="bench_pipeline_$$"
-work=$(mktemp -d "/tmp/$tag.XXXX")
-sim_pid=""
-databases=()
-ch() { clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" --password "$CH_PASSWORD" "$@"; }
-
-cleanup() {
-  [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-  for db in "${databases[@]}"; do
-    ch --query "DROP DATABASE IF EXISTS $db" || true
-    ch --query "ALTER TABLE meta.clickhouse_migrations DELETE WHERE startsWith(name, '$db.')" 2>/dev/null || true
-    ch --query "ALTER TABLE meta.etl_runs DELETE WHERE job = '$db'" 2>/dev/null || true
-  done
-  psql "$PG_DSN" -q -c "DROP SCHEMA IF EXISTS $tag CASCADE" >/dev/null 2>&1 || true
-  [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_init "bench_pipeline_$$"
 
 # The etl measured is the one install.sh installs (ETL_EXE=path measures another build instead).
 etl=${ETL_EXE:-}
@@ -48,47 +23,19 @@ if [[ -z $etl ]]; then
   etl="$work/publish/etl"
 fi
 
-# "Maximum resident set size (kbytes): 123" -> 123
-field() { sed -n "s/^\s*$1: //p" "$2"; }
-seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$1"; }
-
-start_sim() { # rows -> sets sim_pid, sim_url
-  "$sim" --port 0 --seed 1 --from 2025-08-01 --days 1 --rows-per-day "$1" >"$work/sim.out" 2>&1 &
-  sim_pid=$!
-  for _ in $(seq 1 300); do
-    sim_url=$(sed -n 's/.* at \(http:[^ ]*\)$/\1/p' "$work/sim.out")
-    [[ -n $sim_url ]] && return
-    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.out" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "pipeline: PhoenixSim did not start" >&2
-  exit 1
-}
-
 sim_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$sim_pid/stat"; }
 
 results=()
 for rows in "${sizes[@]}"; do
   db="${tag}_$rows"
-  databases+=("$db")
-  export_dir="$work/export_$rows"
-  mkdir -p "$export_dir"
   start_sim "$rows"
   sim_before=$(sim_cpu)
-
-  # The sim's day is 2025-08-01 UTC: 24 hourly windows (Asia/Almaty hours are whole UTC hours).
-  (cd "$work" && env -i PATH="$PATH" HOME="$HOME" ${DOTNET_ROOT:+DOTNET_ROOT="$DOTNET_ROOT"} \
-    PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" PROCESS_NAME="$db" \
-    CH_URL="$CH_URL" CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$export_dir" \
-    /usr/bin/time -v -o "$work/etl.time" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
-    >"$work/etl_$rows.log" 2>&1 || { tail -20 "$work/etl_$rows.log" >&2; exit 1; }
+  run_etl "$etl" "$db"
   sim_used=$(awk -v a="$(sim_cpu)" -v b="$sim_before" 'BEGIN { printf "%.1f", a - b }')
-  kill "$sim_pid" && wait "$sim_pid" 2>/dev/null || true
-  sim_pid=""
+  stop_sim
 
   loaded=$(ch --query "SELECT count() FROM $db.daily_codes_history")
   ((loaded == rows)) || { echo "pipeline: $loaded rows in ClickHouse, expected $rows" >&2; exit 1; }
-  rm -rf "$export_dir"
 
   # The reference leg: the inserted columns (all but MATERIALIZED ones and ts_ingested, left to its DEFAULT),
   # exported untimed, then inserted by clickhouse-client into an empty copy of the table, in blocks of at most
