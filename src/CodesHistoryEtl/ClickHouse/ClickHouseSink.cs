@@ -113,38 +113,31 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         var own = string.Join(", ", _endedInFlight.Keys.Select(id => $"'{id}'"));
         var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')" +
             (own.Length > 0 ? $" AND query_id NOT IN ({own})" : "");
-        var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
-        var interval = FirstPollInterval;
-        while (await client.QueryLongAsync("wait for earlier inserts", sql, ct).ConfigureAwait(false) > 0)
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new ClickHouseException("wait for earlier inserts", sql, null, null,
-                    $"an earlier insert into {InsertTable} is still running after {Settings.TimeoutSec} s (CH_TIMEOUT_SEC); " +
-                    $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run");
-            }
-
-            await Task.Delay(interval, ct).ConfigureAwait(false);
-            interval = NextPoll(interval);
-        }
+        await PollUntilZeroAsync(() => client.QueryLongAsync("wait for earlier inserts", sql, ct), _ => new ClickHouseException("wait for earlier inserts", sql, null, null,
+            $"an earlier insert into {InsertTable} is still running after {Settings.TimeoutSec} s (CH_TIMEOUT_SEC); " +
+            $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run"), ct).ConfigureAwait(false);
     }
 
-    private async Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct)
+    private Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct) =>
+        PollUntilZeroAsync(() => CountAsync(range, ct), left => new ClickHouseException("delete window", sql, null, null,
+            $"{left} rows of the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
+            "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window"), ct);
+
+    /// <summary>Polls <paramref name="count"/> until it is 0, backing off; past CH_TIMEOUT_SEC throws <paramref name="timedOut"/>(last count).</summary>
+    private async Task PollUntilZeroAsync(Func<Task<long>> count, Func<long, ClickHouseException> timedOut, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + client.CallTimeout;
         var interval = FirstPollInterval;
         long left;
-        while ((left = await CountAsync(range, ct).ConfigureAwait(false)) > 0)
+        while ((left = await count().ConfigureAwait(false)) > 0)
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new ClickHouseException("delete window", sql, null, null,
-                    $"{left} rows of the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
-                    "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window");
+                throw timedOut(left);
             }
 
             await Task.Delay(interval, ct).ConfigureAwait(false);
-            interval = NextPoll(interval);
+            interval = interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
         }
     }
 
@@ -168,8 +161,6 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
         return $"opd >= toDateTime({since.ToUnixTimeSeconds()}) AND opd < toDateTime({until.ToUnixTimeSeconds()})";
     }
-
-    private static TimeSpan NextPoll(TimeSpan interval) => interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
 
     private static void AddIfKnown(ServerInfo server, Dictionary<string, string> settings, string name, string value)
     {

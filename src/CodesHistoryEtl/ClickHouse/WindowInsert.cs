@@ -47,7 +47,7 @@ public sealed class WindowInsert : IAsyncDisposable
     }
 
     /// <summary>The insert's query_id on the server.</summary>
-    public string QueryId { get; }
+    private string QueryId { get; }
 
     /// <summary>Rows handed to <see cref="WriteAsync"/> so far.</summary>
     public long RowsWritten { get; private set; }
