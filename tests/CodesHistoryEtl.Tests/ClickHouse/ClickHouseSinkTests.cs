@@ -126,6 +126,36 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task A_window_waits_for_another_process_s_insert_still_running_and_names_it_after_CH_TIMEOUT_SEC()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var otherClient = new ClickHouseClient(target.Settings);
+        using var client = new ClickHouseClient(target.Settings with { TimeoutSec = 1 });
+        var next = (Since: Until, Until: Until.AddHours(1));
+
+        // another process's insert (another sink) whose body is still open: it may yet commit rows, so nothing is replaced
+        await using var other = await new ClickHouseSink(otherClient, "job").BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct);
+        foreach (var row in Window(30_000, Since, Until))
+        {
+            await other.WriteAsync(row, Ct); // enough for the server to start the query (a few KiB it does not)
+        }
+
+        var running = $"SELECT count() FROM system.processes WHERE startsWith(query_id, 'etl-insert-{target.InsertTable}-')";
+        for (var i = 0; i < 100 && await fixture.QueryAsync(running) == "0\n"; i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal("1\n", await fixture.QueryAsync(running));
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(next.Since, next.Until, Guid.NewGuid(), Ct));
+        Assert.Contains($"an earlier insert into {target.InsertTable} is still running after 1 s (CH_TIMEOUT_SEC)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KILL QUERY WHERE startsWith(query_id, 'etl-insert-", error.Message, StringComparison.Ordinal);
+
+        Assert.Equal(30_000, await other.CompleteAsync(Ct)); // once it ends, the next window goes in
+        Assert.Equal(3, await WriteWindowAsync(new ClickHouseSink(client, "job"), Window(3, next.Since, next.Until), Guid.NewGuid(), next.Since, next.Until));
+    }
+
+    [Fact]
     public async Task Rows_a_failed_run_left_that_the_source_no_longer_has_are_removed()
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
