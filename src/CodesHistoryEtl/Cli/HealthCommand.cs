@@ -10,12 +10,13 @@ namespace CodesHistoryEtl.Cli;
 /// <summary>
 /// <c>etl health</c>: exit 0 when healthy, 2 with one line per problem (stale watermark, failed or stuck run,
 /// zero or low rows on the last complete business day, journal or ClickHouse unreachable). <c>--alert</c>
-/// sends one alert per problem; made for monitoring probes and the timer's OnFailure= hook.
+/// sends one alert per problem, except a failed run that alerted itself; made for monitoring probes and the
+/// timer's OnFailure= hook.
 /// </summary>
 public static class HealthCommand
 {
     private static readonly Option<bool> Json = new("--json") { Description = "One JSON object instead of the lines" };
-    private static readonly Option<bool> AlertOption = new("--alert") { Description = "Send one alert per problem (Telegram, webhook, meta.etl_alerts)" };
+    private static readonly Option<bool> AlertOption = new("--alert") { Description = "Send one alert per problem (Telegram, webhook, meta.etl_alerts); a failed run whose own alert got through is not sent again" };
 
     public static Command Build()
     {
@@ -67,6 +68,12 @@ public static class HealthCommand
         {
             foreach (var problem in report.Problems)
             {
+                if (problem.AlertedByRun)
+                {
+                    Log.Information("{Code} is not sent again: the failed run alerted it itself", problem.Code);
+                    continue;
+                }
+
                 var alert = new Alert(problem.Code == "LOW_ROWS" ? Alert.Warning : Alert.Critical, settings.ProcessName, problem.Code, problem.Message,
                     new Dictionary<string, string> { ["source"] = "etl health", ["host"] = Environment.MachineName, ["last_complete_day"] = $"{report.LastDay:yyyy-MM-dd}" });
                 await AlertDelivery.DeliverAsync(settings, alert, CancellationToken.None);

@@ -41,8 +41,13 @@ public static class RunCommand
         using var _ = LogContext.PushProperty("Run", $"run {runId.ToString("N")[..8]} ");
         try
         {
-            var outcome = await new RunDriver(settings, runId).ExecuteAsync(request, arguments, ct);
-            await AlertOnFailureAsync(settings, runId, outcome);
+            var driver = new RunDriver(settings, runId);
+            var outcome = await driver.ExecuteAsync(request, arguments, ct);
+            if (await AlertOnFailureAsync(settings, runId, outcome) is { } code && driver.JournalId is { } journalId)
+            {
+                await new RunJournal(settings.Journal).MarkAlertedAsync(journalId, code, CancellationToken.None);
+            }
+
             return outcome.Status == "ok" ? ExitCodes.Ok : outcome.ErrorKind == "cancelled" ? ExitCodes.Cancelled : ExitCodes.Failed;
         }
         catch (RunBusyException e)
@@ -71,16 +76,17 @@ public static class RunCommand
             TimeSpan.FromMinutes(settings.Window.SafetyLagMin), TimeSpan.FromMinutes(settings.Window.LookbackMin), settings.Window.MaxWindowsPerRun);
     }
 
-    private static async Task AlertOnFailureAsync(EtlSettings settings, Guid runId, RunOutcome outcome)
+    /// <summary>Alerts a failed run; returns the alert's code when every receiver accepted it, else null.</summary>
+    private static async Task<string?> AlertOnFailureAsync(EtlSettings settings, Guid runId, RunOutcome outcome)
     {
         if (outcome.Status == "ok" || outcome.ErrorKind == "cancelled")
         {
-            return;
+            return null;
         }
 
         var alert = new Alert(Alert.Critical, settings.ProcessName, outcome.ErrorKind == "rejects" ? "REJECTS" : "RUN_FAILED",
             outcome.ErrorMessage ?? "the run failed",
             new Dictionary<string, string> { ["run_id"] = runId.ToString(), ["error_kind"] = outcome.ErrorKind ?? "", ["host"] = Environment.MachineName });
-        await AlertDelivery.DeliverAsync(settings, alert, CancellationToken.None);
+        return await AlertDelivery.DeliverAsync(settings, alert, CancellationToken.None) ? alert.Code : null;
     }
 }

@@ -17,6 +17,9 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
 {
     private readonly JournalSettings _journal = settings.Journal;
 
+    /// <summary>This run's journal row, once <see cref="ExecuteAsync"/> has started it.</summary>
+    public long? JournalId { get; private set; }
+
     public async Task<RunOutcome> ExecuteAsync(RunRequest request, IReadOnlyList<string> arguments, CancellationToken ct)
     {
         var phoenixSettings = settings.Phoenix; // a missing PQS_URL fails before anything is touched
@@ -38,6 +41,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             : await BackfillPlan.SkippedAsync(_journal, windows, request.Backfill, settings.Window.BusinessTz, ct);
         var requested = windows.Count == 0 ? null : new Window(windows[0].Since, windows[^1].Until);
         var journalId = await journal.StartAsync(runLock, requested, arguments, ct);
+        JournalId = journalId;
         var counters = new RunCounters(windows.Count - skipped.Count, TimeSpan.FromSeconds(settings.Window.ProgressSec));
         var started = DateTimeOffset.UtcNow;
         var outcome = RunOutcome.Failed("internal", "the run ended without an outcome");

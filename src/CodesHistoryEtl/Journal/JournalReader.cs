@@ -10,7 +10,7 @@ public sealed class JournalReader(Config.JournalSettings settings)
     {
         var sql = $"""
             SELECT id, status, ts_start, ts_end, window_since, window_until, windows_done, rows_read, rows_written, rows_rejected,
-                   (details->>'heartbeat_ts')::timestamptz, details->>'host', details->>'pid', details->>'error_kind', details->>'error_message'
+                   (details->>'heartbeat_ts')::timestamptz, details->>'host', details->>'pid', details->>'error_kind', details->>'error_message', details->>'alerted'
             FROM {_tables.Journal} WHERE process_name = $1 ORDER BY id DESC LIMIT $2
             """;
         await using var session = await PgSession.OpenAsync(settings.Dsn, "read journal", dedicated: false, ct);
@@ -19,7 +19,7 @@ public sealed class JournalReader(Config.JournalSettings settings)
             return await session.QueryAsync("read journal", sql, r => new RunRow(
                 r.GetInt64(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), Nullable(r, 3), Nullable(r, 4), Nullable(r, 5),
                 r.GetInt32(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), Nullable(r, 10),
-                Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14)), ct, settings.ProcessName, limit);
+                Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14), Text(r, 15)), ct, settings.ProcessName, limit);
         }
         catch (JournalException e) when (e.IsUndefinedTable)
         {

@@ -131,6 +131,25 @@ public sealed class RunJournal(JournalSettings settings)
         return true;
     }
 
+    /// <summary>
+    /// Records in the closed row that the run's own alert (<paramref name="code"/>) reached every receiver, so
+    /// <c>etl health --alert</c> (the unit's OnFailure= hook) does not send it again. A failure to record is only
+    /// logged: the hook then repeats the alert, which is better than none.
+    /// </summary>
+    public async Task MarkAlertedAsync(long runId, string code, CancellationToken ct)
+    {
+        var sql = $"UPDATE {_tables.Journal} SET details = details || jsonb_build_object('alerted', $2::text, 'alerted_at', now()) WHERE id = $1";
+        try
+        {
+            await using var session = await OpenAsync("mark run alerted", ct);
+            await session.ExecuteAsync("mark run alerted", sql, ct, runId, code);
+        }
+        catch (JournalException e)
+        {
+            Log.Warning("Could not record in the journal that run {RunId} alerted {Code} ({Error}); etl health --alert will repeat it", runId, code, e.Message);
+        }
+    }
+
     private static string Version =>
         typeof(RunJournal).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 

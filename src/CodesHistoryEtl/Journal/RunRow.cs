@@ -1,6 +1,6 @@
 namespace CodesHistoryEtl.Journal;
 
-/// <summary>One journal row as <c>etl status</c> and <c>etl health</c> read it.</summary>
+/// <summary>One journal row as <c>etl status</c> and <c>etl health</c> read it; <see cref="Alerted"/> is the code of the alert the run itself delivered.</summary>
 public sealed record RunRow(
     long Id,
     string Status,
@@ -16,7 +16,8 @@ public sealed record RunRow(
     string? Host,
     string? Pid,
     string? ErrorKind,
-    string? ErrorMessage)
+    string? ErrorMessage,
+    string? Alerted = null)
 {
     public bool IsActive => Ended is null && Status is "planned" or "running";
 }

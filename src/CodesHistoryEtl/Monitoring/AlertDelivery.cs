@@ -12,15 +12,18 @@ namespace CodesHistoryEtl.Monitoring;
 /// </summary>
 public static class AlertDelivery
 {
-    public static async Task DeliverAsync(EtlSettings settings, Alert alert, CancellationToken ct)
+    /// <summary>Returns whether every configured channel accepted the alert (true when none is configured: the log is the channel).</summary>
+    public static async Task<bool> DeliverAsync(EtlSettings settings, Alert alert, CancellationToken ct)
     {
         Log.Warning("Alert {Code} ({Severity}): {Message}", alert.Code, alert.Severity, alert.Message);
+        bool accepted;
         using (var sender = new AlertSender(settings.Alerts))
         {
-            await sender.SendAsync(alert, ct);
+            accepted = await sender.SendAsync(alert, ct) == sender.Channels;
         }
 
         await RecordAsync(settings.ClickHouse, alert, ct);
+        return accepted;
     }
 
     private static async Task RecordAsync(ClickHouseSettings clickHouse, Alert alert, CancellationToken ct)

@@ -13,6 +13,9 @@ public sealed class AlertSender(AlertSettings settings, HttpMessageHandler? hand
 {
     private readonly HttpClient _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
 
+    /// <summary>How many channels are configured (Telegram, the webhook): 0, 1 or 2.</summary>
+    public int Channels => (settings.TelegramEnabled ? 1 : 0) + (settings.WebhookUrl is null ? 0 : 1);
+
     /// <summary>Sends to every configured channel; returns how many accepted it.</summary>
     public async Task<int> SendAsync(Alert alert, CancellationToken ct)
     {

@@ -37,7 +37,7 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
         var lastFinished = status.Runs.FirstOrDefault(r => !r.IsActive && r.Status != "skipped");
         if (lastFinished is { Status: "error" } failed && failed.ErrorKind != "cancelled")
         {
-            problems.Add(new("RUN_FAILED", $"the last run {failed.Id} failed ({failed.ErrorKind}): {failed.ErrorMessage}"));
+            problems.Add(new("RUN_FAILED", $"the last run {failed.Id} failed ({failed.ErrorKind}): {failed.ErrorMessage}", failed.Alerted is not null));
         }
 
         if (status.Active is { } active)

@@ -33,7 +33,7 @@ public sealed record HealthReport(StatusReport? Status, DateOnly LastDay, long? 
         lag_minutes = Status?.Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : (double?)null,
         last_complete_day = Day,
         last_day_rows = LastDayRows,
-        problems = Problems.Select(p => new { code = p.Code, message = p.Message }),
+        problems = Problems.Select(p => new { code = p.Code, message = p.Message, alerted_by_run = p.AlertedByRun }),
     });
 
     private string Day => LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

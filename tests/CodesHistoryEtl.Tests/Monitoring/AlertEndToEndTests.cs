@@ -72,6 +72,39 @@ public sealed class AlertEndToEndTests(PostgresFixture postgres, ClickHouseFixtu
         lines.ForEach(l => l.Dispose());
     }
 
+    [Fact]
+    public async Task Health_alert_after_a_failed_run_repeats_RUN_FAILED_only_when_the_run_could_not_deliver_it()
+    {
+        await using var state = await OpsState.StartAsync(postgres, clickHouse);
+        await using var webhook = new HttpReceiver();
+        state.Pipeline.Env["ALERT_WEBHOOK_URL"] = webhook.Url + "hook";
+        state.BreakPhoenix();
+
+        Assert.Equal(ExitCodes.Failed, (await state.TryRunDayAsync(state.LastDay)).ExitCode);
+        var hook = await state.Pipeline.RunAsync("health", "--alert");
+
+        // what the OnFailure= hook runs: the problem is still reported, its alert is not sent twice
+        Assert.Equal(ExitCodes.Unhealthy, hook.ExitCode);
+        var runs = await state.Pipeline.RunsAsync();
+        Assert.Contains($"RUN_FAILED: the last run {runs[0].Id} failed (phoenix): {runs[0].ErrorMessage} (alerted by the run)",
+            HealthCommandTests.Lines(hook.Stdout));
+        Assert.Equal(["RUN_FAILED"], Codes(webhook).Where(c => c == "RUN_FAILED"));
+        Assert.Contains("RUN_FAILED is not sent again: the failed run alerted it itself", hook.Stderr, StringComparison.Ordinal);
+
+        // a run whose alert the receiver refused: the hook is the second chance
+        await using var broken = new HttpReceiver(HttpStatusCode.ServiceUnavailable);
+        state.Pipeline.Env["ALERT_WEBHOOK_URL"] = broken.Url + "hook";
+        Assert.Equal(ExitCodes.Failed, (await state.TryRunDayAsync(state.LastDay)).ExitCode);
+        Assert.Equal(["RUN_FAILED"], Codes(broken));
+        state.Pipeline.Env["ALERT_WEBHOOK_URL"] = webhook.Url + "hook";
+
+        var retry = await state.Pipeline.RunAsync("health", "--alert");
+
+        Assert.Equal(ExitCodes.Unhealthy, retry.ExitCode);
+        Assert.DoesNotContain("(alerted by the run)", retry.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["RUN_FAILED", "RUN_FAILED"], Codes(webhook).Where(c => c == "RUN_FAILED"));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task A_hanging_receiver_is_abandoned_after_ALERT_TIMEOUT_SEC_and_the_commands_keep_their_exit_codes()
     {
@@ -114,6 +147,9 @@ public sealed class AlertEndToEndTests(PostgresFixture postgres, ClickHouseFixtu
         pipeline.Env["TG_BOT_TOKEN"] = Token;
         pipeline.Env["TG_CHAT_ID"] = "-100777";
     }
+
+    private static IReadOnlyList<string> Codes(HttpReceiver receiver) =>
+        [.. receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("code").GetString()!)];
 
     private Task<string> AlertsAsync(Pipeline pipeline) =>
         clickHouse.QueryAsync($"SELECT code, severity FROM meta.etl_alerts WHERE job = '{pipeline.ProcessName}' ORDER BY ts, code FORMAT TabSeparated");

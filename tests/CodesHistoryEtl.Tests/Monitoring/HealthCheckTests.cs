@@ -49,6 +49,19 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public void Failed_run_that_delivered_its_own_alert_is_marked_so()
+    {
+        var failed = Run(3, "error", Now.AddHours(-1), Now, kind: "clickhouse");
+        Assert.False(Problem(failed).AlertedByRun);
+        var alerted = Problem(failed with { Alerted = "RUN_FAILED" });
+        Assert.True(alerted.AlertedByRun);
+        Assert.Equal("RUN_FAILED: the last run 3 failed (clickhouse): boom (alerted by the run)", alerted.ToString());
+    }
+
+    private static HealthProblem Problem(RunRow run) =>
+        Assert.Single(Check.RunProblems(new StatusReport("p", Now, Now.AddMinutes(-30), [run], Almaty)));
+
+    [Fact]
     public void Run_with_dead_heartbeat_or_too_long_is_stuck()
     {
         Assert.Equal(["STUCK_RUN"], Codes(Now.AddMinutes(-30), [Run(4, "running", Now.AddMinutes(-20), heartbeat: Now.AddMinutes(-6))], Days(5, 5)));
