@@ -8,8 +8,8 @@ using Serilog;
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// <c>etl run</c> from start to end: ensure both schemas, take the run lock, sanitize stale journal rows,
-/// plan the windows, journal the run with a heartbeat, read each window (<see cref="WindowRunner"/>),
+/// <c>etl run</c> from start to end: ensure the journal's schema, take the run lock, sanitize stale journal rows,
+/// plan the windows, journal the run with a heartbeat, ensure ClickHouse's schema, read each window (<see cref="WindowRunner"/>),
 /// commit each one in order while ClickHouse works and the next one is read (<see cref="WindowCommits"/>), and close the journal, the run registry and the
 /// alert with the outcome. Throws <see cref="RunBusyException"/> when another run holds the lock.
 /// </summary>
@@ -26,7 +26,6 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         await PostgresMigrator.For(_journal).MigrateAsync(ct);
         // plain bodies: on loopback and LAN gzip costs more CPU than it saves (bench/clickhouse-insert.sh)
         using var clickHouse = new ClickHouseClient(settings.ClickHouse, gzipInserts: false);
-        await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(ct);
 
         await using var runLock = await RunLock.AcquireAsync(_journal, ct);
         var journal = new RunJournal(_journal);
@@ -50,6 +49,12 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             await using var heartbeat = Heartbeat.Start(_journal, journalId,
                 () => new RunProgress(counters.Current, counters.WindowsDone, counters.RowsRead, counters.RowsWritten, counters.RowsRejected));
             using var runToken = CancellationTokenSource.CreateLinkedTokenSource(ct, heartbeat.Lost);
+            if (await MigrateClickHouseAsync(clickHouse, runToken.Token, ct) is { } failed)
+            {
+                outcome = failed;
+                return outcome;
+            }
+
             var sink = new ClickHouseSink(clickHouse, settings.ProcessName);
             outcome = await RunWindowsAsync(windows, skipped, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, runLock, heartbeat, runToken.Token, ct);
         }
@@ -130,6 +135,29 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             ? Fail("rejects", $"{counters.RowsRejected} rejected rows exceed MAX_REJECTS={settings.Window.MaxRejects}; see the *.rejects.jsonl files in {settings.Export.Dir}",
                 commits, counters)
             : RunOutcome.Ok;
+    }
+
+    /// <summary>
+    /// ClickHouse's schema, under the lock and with the run journaled: a ClickHouse that is down or refuses the schema
+    /// fails this run before its first window, and the journal shows why. Null when the schema is current.
+    /// </summary>
+    private async Task<RunOutcome?> MigrateClickHouseAsync(ClickHouseClient clickHouse, CancellationToken runToken, CancellationToken signal)
+    {
+        try
+        {
+            await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(runToken);
+            return null;
+        }
+        catch (OperationCanceledException) when (signal.IsCancellationRequested)
+        {
+            Log.Warning("Stopped by a signal before the first window; nothing was written");
+            return RunOutcome.Cancelled;
+        }
+        catch (ClickHouseException e)
+        {
+            Log.Error("Run failed (clickhouse) before its first window: {Error}. Nothing was written; the watermark stays where it was", e.Message);
+            return RunOutcome.Failed("clickhouse", e.Message);
+        }
     }
 
     /// <summary>A lost Phoenix session (or a transient error) mid-window re-reads that window from its start.</summary>

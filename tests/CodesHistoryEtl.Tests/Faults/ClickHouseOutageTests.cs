@@ -4,13 +4,13 @@ using CodesHistoryEtl.Tests.Support;
 namespace CodesHistoryEtl.Tests.Faults;
 
 /// <summary>
-/// ClickHouse unreachable at start (nothing is done), gone mid-run (the window in flight is not committed anywhere),
+/// ClickHouse unreachable at start (the run fails journaled, nothing is written), gone mid-run (the window in flight is not committed anywhere),
 /// and answering one window's insert with an error (that window fails whole); each time the next run reaches parity.
 /// </summary>
 public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFixture clickHouse)
 {
     [Fact]
-    public async Task ClickHouse_down_at_start_fails_naming_it_and_writes_nothing()
+    public async Task ClickHouse_down_at_start_fails_naming_it_journals_why_and_writes_nothing_else()
     {
         await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
         var port = FreePort.Get();
@@ -18,9 +18,20 @@ public sealed class ClickHouseOutageTests(PostgresFixture postgres, ClickHouseFi
 
         var down = await pipeline.RunAsync("run");
 
-        await FaultEndings.AssertNothingDoneAsync(pipeline, clickHouse, down, "ClickHouse", port, clickHouse.Password);
+        Assert.True(down.ExitCode == ExitCodes.Failed, down.Stderr);
+        Assert.Contains($"127.0.0.1:{port}", down.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(clickHouse.Password, down.Stdout + down.Stderr, StringComparison.Ordinal);
+        // the run took the lock and journaled itself before it needed ClickHouse: the journal says why it failed
+        var run = Assert.Single(await pipeline.RunsAsync());
+        Assert.Equal(("error", "clickhouse"), (run.Status, run.ErrorKind));
+        Assert.Contains($"127.0.0.1:{port}", run.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(0, run.WindowsDone);
+        Assert.Null(await pipeline.WatermarkAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(pipeline.ExportDir));
+        Assert.Equal("0", (await clickHouse.QueryAsync($"SELECT count() FROM system.tables WHERE database = '{pipeline.ChDatabase}'")).Trim());
+
         pipeline.Env["CH_URL"] = clickHouse.Url.ToString();
-        await FaultEndings.AssertFirstRunSucceedsAsync(pipeline);
+        await FaultEndings.AssertNextRunRecoversAsync(pipeline, "clickhouse", $"127.0.0.1:{port}");
     }
 
     [Fact]
