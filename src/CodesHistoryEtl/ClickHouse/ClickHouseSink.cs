@@ -8,9 +8,10 @@ namespace CodesHistoryEtl.ClickHouse;
 
 /// <summary>
 /// Writes windows into the target table exactly once. A window is its source-time range [since, until)
-/// on <c>opd</c>; <see cref="BeginWindowAsync"/> first deletes whatever rows of that range are there
-/// (left by an earlier run, complete or broken off) and waits until none is visible through the insert
-/// table, then opens a streaming insert whose rows carry the run's load_id. See README "Exactly once".
+/// on <c>opd</c>; <see cref="BeginWindowAsync"/> opens a streaming insert whose rows carry the run's load_id, and
+/// its commit then deletes the range's rows of any other load_id (an earlier run's, complete or broken off) and
+/// waits until none is visible through the insert table. So a rerun that fails leaves the window as it was.
+/// See README "Exactly once".
 /// </summary>
 public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 {
@@ -33,16 +34,17 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     internal int? MaxInsertBlockSize { get; init; }
 
     /// <summary>
-    /// Clears the window, then returns the open insert. Throws <see cref="ClickHouseException"/> when the
-    /// delete fails or does not finish within CH_TIMEOUT_SEC, <see cref="ArgumentException"/> for a window
-    /// whose bounds are not whole seconds or are out of order.
+    /// Returns the open insert of the window; its commit replaces the rows earlier runs left in the range. Rows this
+    /// run already sent for the window (an attempt re-read after a lost Phoenix session) are deleted first. Throws
+    /// <see cref="ClickHouseException"/> when a delete fails or does not finish within CH_TIMEOUT_SEC,
+    /// <see cref="ArgumentException"/> for a window whose bounds are not whole seconds or are out of order.
     /// </summary>
     public async Task<WindowInsert> BeginWindowAsync(DateTimeOffset since, DateTimeOffset until, Guid loadId, CancellationToken ct)
     {
         var range = RangeCondition(since, until);
         var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
         await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
-        await ClearAsync(range, ct).ConfigureAwait(false);
+        await DeleteAsync(range, $"load_id = {Uuid(loadId)}", "an earlier attempt of this run", ct).ConfigureAwait(false);
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") + "-" + since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
         // Exactly-once comes from the replace; block deduplication would silently drop a block identical to
@@ -62,29 +64,49 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
         var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
         return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId),
-            (rows, token) => VerifyAsync(range, rows, token), _endedInFlight, ct);
+            (rows, token) => ReplaceEarlierRowsAsync(range, loadId, rows, token), _endedInFlight, ct);
+    }
+
+    /// <summary>
+    /// After the insert committed: all its rows are there, then the range's rows of other load_ids are deleted
+    /// (ClickHouse shows both for that moment), then the window holds exactly the rows written.
+    /// </summary>
+    private async Task ReplaceEarlierRowsAsync(string range, Guid loadId, long written, CancellationToken ct)
+    {
+        await VerifyAsync($"{range} AND load_id = {Uuid(loadId)}", written, ct).ConfigureAwait(false);
+        if (await DeleteAsync(range, $"load_id != {Uuid(loadId)}", "an earlier run", ct).ConfigureAwait(false))
+        {
+            await VerifyAsync(range, written, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Rows of [since, until) visible through the insert table.</summary>
     public Task<long> CountWindowAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
         CountAsync(RangeCondition(since, until), ct);
 
-    private Task<long> CountAsync(string range, CancellationToken ct) =>
-        client.QueryLongAsync("count window", $"SELECT count() FROM {InsertTable} WHERE {range}", ct);
+    private Task<long> CountAsync(string condition, CancellationToken ct) =>
+        client.QueryLongAsync("count window", $"SELECT count() FROM {InsertTable} WHERE {condition}", ct);
 
-    private async Task ClearAsync(string range, CancellationToken ct)
+    private static string Uuid(Guid id) => $"toUUID('{id:D}')";
+
+    /// <summary>
+    /// Deletes the range's rows that match <paramref name="which"/> (left by <paramref name="whose"/>) and waits until none
+    /// is visible; false when there were none.
+    /// </summary>
+    private async Task<bool> DeleteAsync(string range, string which, string whose, CancellationToken ct)
     {
-        var before = await CountAsync(range, ct).ConfigureAwait(false);
+        var condition = $"{range} AND {which}";
+        var before = await CountAsync(condition, ct).ConfigureAwait(false);
         if (before == 0)
         {
-            return;
+            return false;
         }
 
         var local = $"{Settings.Database}.{Settings.Table}";
         var sql = Settings.IsCluster
-            ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {range}"
-            : $"ALTER TABLE {local} DELETE WHERE {range}";
-        Log.Information("Window {Range}: deleting {Rows} rows left by an earlier run", range, before);
+            ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {condition}"
+            : $"ALTER TABLE {local} DELETE WHERE {condition}";
+        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", range, before, whose);
         try
         {
             await client.ExecuteAsync("delete window", sql, ct).ConfigureAwait(false);
@@ -96,10 +118,11 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
             // the count below proves whether that was enough (it is not on a multi-shard cluster).
             Log.Warning("ClickHouse refused ON CLUSTER DELETE ({Message}); deleting through this replica instead. " +
                 "Set <internal_replication>true</internal_replication> for cluster {Cluster}", e.ServerMessage, Settings.Cluster);
-            await client.ExecuteAsync("delete window", $"ALTER TABLE {local} DELETE WHERE {range}", ct).ConfigureAwait(false);
+            await client.ExecuteAsync("delete window", $"ALTER TABLE {local} DELETE WHERE {condition}", ct).ConfigureAwait(false);
         }
 
-        await WaitUntilEmptyAsync(range, sql, ct).ConfigureAwait(false);
+        await WaitUntilEmptyAsync(condition, sql, ct).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -118,9 +141,9 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
             $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run"), ct).ConfigureAwait(false);
     }
 
-    private Task WaitUntilEmptyAsync(string range, string sql, CancellationToken ct) =>
-        PollUntilZeroAsync(() => CountAsync(range, ct), left => new ClickHouseException("delete window", sql, null, null,
-            $"{left} rows of the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
+    private Task WaitUntilEmptyAsync(string condition, string sql, CancellationToken ct) =>
+        PollUntilZeroAsync(() => CountAsync(condition, ct), left => new ClickHouseException("delete window", sql, null, null,
+            $"{left} rows to delete from the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
             "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window"), ct);
 
     /// <summary>Polls <paramref name="count"/> until it is 0, backing off; past CH_TIMEOUT_SEC throws <paramref name="timedOut"/>(last count).</summary>
@@ -141,12 +164,12 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         }
     }
 
-    private async Task VerifyAsync(string range, long written, CancellationToken ct)
+    private async Task VerifyAsync(string condition, long written, CancellationToken ct)
     {
-        var landed = await CountAsync(range, ct).ConfigureAwait(false);
+        var landed = await CountAsync(condition, ct).ConfigureAwait(false);
         if (landed != written)
         {
-            throw new ClickHouseException("verify window", $"SELECT count() FROM {InsertTable} WHERE {range}", null, 200,
+            throw new ClickHouseException("verify window", $"SELECT count() FROM {InsertTable} WHERE {condition}", null, 200,
                 $"the window holds {landed} rows after inserting {written}: another writer touched it or the insert was partly dropped; re-run the window");
         }
     }

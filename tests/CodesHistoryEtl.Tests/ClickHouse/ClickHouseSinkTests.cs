@@ -82,6 +82,50 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         Assert.Equal(rows.Length, await sink.CountWindowAsync(Since, Until, Ct));
     }
 
+    [Fact]
+    public async Task A_rerun_that_fails_mid_stream_leaves_the_committed_window_as_it_was()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        var committed = Guid.NewGuid();
+        await WriteWindowAsync(sink, Window(1000, Since, Until), committed, Since, Until);
+
+        await using (var rerun = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        {
+            foreach (var row in Window(5_000, Since, Until))
+            {
+                await rerun.WriteAsync(row, Ct); // e.g. Phoenix fails here: the window is abandoned before its body ends
+            }
+        }
+
+        Assert.Equal($"{committed}\t1000\n", await fixture.QueryAsync(
+            $"SELECT toString(load_id), count() FROM {target.InsertTable} WHERE {ClickHouseSink.RangeCondition(Since, Until)} GROUP BY load_id"));
+    }
+
+    [Fact]
+    public async Task A_window_the_same_run_reads_again_replaces_the_blocks_its_broken_attempt_committed()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job") { MaxInsertBlockSize = 1000 };
+        var run = Guid.NewGuid();
+        await WriteWindowAsync(sink, Window(700, Since, Until), Guid.NewGuid(), Since, Until); // an earlier run's rows
+        var rows = Window(30_000, Since, Until).ToArray();
+        await using (var attempt = await sink.BeginWindowAsync(Since, Until, run, Ct))
+        {
+            foreach (var row in rows)
+            {
+                await attempt.WriteAsync(row, Ct);
+            }
+
+            Assert.True(await WaitForRowsAsync(sink, 700) > 700); // some of this attempt's blocks are committed, then the session is lost
+        }
+
+        Assert.Equal(rows.Length, await WriteWindowAsync(sink, rows, run, Since, Until));
+        Assert.Equal(rows.Length, await sink.CountWindowAsync(Since, Until, Ct));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -176,11 +220,12 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(Since.AddMilliseconds(1), Until, Guid.NewGuid(), Ct));
     }
 
-    private static async Task<long> WaitForRowsAsync(ClickHouseSink sink)
+    /// <summary>Waits until the window holds more than <paramref name="above"/> rows; returns how many (0 after 10 s).</summary>
+    private static async Task<long> WaitForRowsAsync(ClickHouseSink sink, long above = 0)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (await sink.CountWindowAsync(Since, Until, Ct) is > 0 and var landed)
+            if (await sink.CountWindowAsync(Since, Until, Ct) is var landed && landed > above)
             {
                 return landed;
             }

@@ -121,6 +121,22 @@ public sealed class PhoenixFaultRunTests(PostgresFixture postgres, ClickHouseFix
         await pipeline.AssertParityAsync(windows);
     }
 
+    [Fact]
+    public async Task A_rerun_whose_phoenix_session_is_lost_mid_window_leaves_the_committed_window_whole()
+    {
+        var windows = FaultScenario.Hours(1);
+        await using var pipeline = await StartAsync();
+        await FaultEndings.AssertRunLandsAsync(pipeline, windows);
+
+        pipeline.Env["PQS_RETRIES"] = "0";
+        pipeline.Sim.Faults.ExpireConnectionsAfterFrames(2); // the window's first rows arrive (its insert begins), then the session is lost
+        var rerun = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
+
+        await FaultEndings.AssertFailedAsync(pipeline, rerun, "phoenix", "missing_statement", windows[0].Until);
+        Assert.Equal(0, (await pipeline.RunsAsync())[0].WindowsDone);
+        await pipeline.AssertParityAsync(windows); // ClickHouse still holds the committed run's rows, exactly once
+    }
+
     /// <summary>A pipeline with its schema applied (the watermark gate needs the table) and small fetch frames.</summary>
     private async Task<Pipeline> StartAsync()
     {
