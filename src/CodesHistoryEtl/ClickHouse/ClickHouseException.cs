@@ -36,7 +36,8 @@ public sealed class ClickHouseException : Exception
 
     private static string Describe(string operation, string query, int? code, int? httpStatus, string serverMessage)
     {
-        var origin = code is { } c ? $"ClickHouse error {c}" : httpStatus is { } s ? $"HTTP {s}" : "no answer";
+        // 200 without a code: the server answered, and the client's own check of the answer failed
+        var origin = code is { } c ? $"ClickHouse error {c}" : httpStatus is 200 ? "unexpected answer" : httpStatus is { } s ? $"HTTP {s}" : "no answer";
         return $"ClickHouse {operation} failed ({origin}): {serverMessage} | query: {Shorten(query)}";
     }
 

@@ -47,4 +47,14 @@ public sealed class ServerErrorTests
     {
         Assert.Null(ServerError.ParseTrailer(body));
     }
+
+    [Theory]
+    [InlineData(241, 500, "ClickHouse insert window failed (ClickHouse error 241): boom | query: SELECT 1")]
+    [InlineData(null, 503, "ClickHouse insert window failed (HTTP 503): boom | query: SELECT 1")]
+    [InlineData(null, 200, "ClickHouse insert window failed (unexpected answer): boom | query: SELECT 1")] // the client's own check of a good answer
+    [InlineData(null, null, "ClickHouse insert window failed (no answer): boom | query: SELECT 1")]
+    public void The_message_says_where_the_failure_came_from(int? code, int? status, string expected)
+    {
+        Assert.Equal(expected, new ClickHouseException("insert window", "SELECT\n1", code, status, "boom").Message);
+    }
 }
