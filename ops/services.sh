@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIR=${ETL_SERVICES_DIR:-$ROOT/.services}
-PG_PORT=${ETL_PG_PORT:-55432}
+PG_PORT=${ETL_PG_PORT:-15432}
 ZK_PORT=${ETL_ZK_PORT:-12181}
 CH_HTTP_PORT=${ETL_CH_HTTP_PORT:-18123}
 CH_TCP_PORT=${ETL_CH_TCP_PORT:-19000}
@@ -34,8 +34,14 @@ port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-need_port() {
-  port_free "$2" || die "port $2 for $1 is already taken by another process; stop it or set ETL_${1^^}_PORT"
+need_port() { # name, port, the variable that sets it
+  port_free "$2" || die "port $2 for $1 is already taken by another process; stop it or set $3"
+  local low high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  if (($2 >= low && $2 <= high)); then
+    # a connection's local end may hold it at any time (seen: a TIME_WAIT socket kept PostgreSQL from binding)
+    echo "services: warning: port $2 for $1 is inside the ephemeral range $low-$high; prefer $3 below $low" >&2
+  fi
 }
 
 wait_for() { # name, seconds, command...
@@ -65,7 +71,7 @@ install_missing() {
 
 start_pg() {
   alive pg && return 0
-  need_port pg "$PG_PORT"
+  need_port pg "$PG_PORT" ETL_PG_PORT
   local data=$DIR/pg/data
   if [[ ! -f $data/PG_VERSION ]]; then
     mkdir -p "$DIR/pg"
@@ -93,7 +99,7 @@ HBA
 
 start_zk() {
   alive zk && return 0
-  need_port zk "$ZK_PORT"
+  need_port zk "$ZK_PORT" ETL_ZK_PORT
   mkdir -p "$DIR/zk/data"
   cat >"$DIR/zk/zoo.cfg" <<CFG
 tickTime=2000
@@ -168,8 +174,8 @@ XML
 
 start_ch() {
   alive ch && return 0
-  need_port ch "$CH_HTTP_PORT"
-  need_port ch "$CH_TCP_PORT"
+  need_port ch "$CH_HTTP_PORT" ETL_CH_HTTP_PORT
+  need_port ch "$CH_TCP_PORT" ETL_CH_TCP_PORT
   write_ch_config
   clickhouse-server --config-file="$DIR/ch/config.xml" >"$DIR/ch.log" 2>&1 &
   echo $! >"$DIR/ch.pid"
