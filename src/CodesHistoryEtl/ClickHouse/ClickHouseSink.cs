@@ -20,6 +20,9 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Windows (their range conditions) this sink has begun: beginning one again is a re-read by the same run.</summary>
+    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
+
     /// <summary>Query ids of this sink's inserts whose body ended cleanly and whose answer is still awaited.</summary>
     private readonly ConcurrentDictionary<string, bool> _endedInFlight = new(StringComparer.Ordinal);
 
@@ -44,7 +47,10 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         var range = RangeCondition(since, until);
         var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
         await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
-        await DeleteAsync(range, $"load_id = {Uuid(loadId)}", "an earlier attempt of this run", ct).ConfigureAwait(false);
+        if (!_begun.Add(range) && await CountAsync($"{range} AND load_id = {Uuid(loadId)}", ct).ConfigureAwait(false) is > 0 and var own)
+        {
+            await DeleteAsync(range, $"load_id = {Uuid(loadId)}", own, "an earlier attempt of this run", ct).ConfigureAwait(false);
+        }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") + "-" + since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
         // Exactly-once comes from the replace; block deduplication would silently drop a block identical to
@@ -73,9 +79,24 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
     /// </summary>
     private async Task ReplaceEarlierRowsAsync(string range, Guid loadId, long written, CancellationToken ct)
     {
-        await VerifyAsync($"{range} AND load_id = {Uuid(loadId)}", written, ct).ConfigureAwait(false);
-        if (await DeleteAsync(range, $"load_id != {Uuid(loadId)}", "an earlier run", ct).ConfigureAwait(false))
+        // one scan for both counts: the range is not a prefix of the table's sort key, so each count reads the whole partition
+        var sql = $"SELECT countIf(load_id = {Uuid(loadId)}), count() FROM {InsertTable} WHERE {range} FORMAT TabSeparated";
+        var counts = (await client.QueryAsync("count window", sql, null, ct).ConfigureAwait(false)).Trim().Split('\t');
+        if (counts.Length != 2 || !long.TryParse(counts[0], CultureInfo.InvariantCulture, out var own) ||
+            !long.TryParse(counts[1], CultureInfo.InvariantCulture, out var all))
         {
+            throw new ClickHouseException("count window", sql, null, 200, $"expected two counts, got '{string.Join('\t', counts)}'");
+        }
+
+        if (own != written)
+        {
+            throw new ClickHouseException("verify window", sql, null, 200,
+                $"the window holds {own} rows of this run after inserting {written}: the insert was partly dropped; re-run the window");
+        }
+
+        if (all > own)
+        {
+            await DeleteAsync(range, $"load_id != {Uuid(loadId)}", all - own, "an earlier run", ct).ConfigureAwait(false);
             await VerifyAsync(range, written, ct).ConfigureAwait(false);
         }
     }
@@ -89,24 +110,15 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
     private static string Uuid(Guid id) => $"toUUID('{id:D}')";
 
-    /// <summary>
-    /// Deletes the range's rows that match <paramref name="which"/> (left by <paramref name="whose"/>) and waits until none
-    /// is visible; false when there were none.
-    /// </summary>
-    private async Task<bool> DeleteAsync(string range, string which, string whose, CancellationToken ct)
+    /// <summary>Deletes the <paramref name="rows"/> rows of the range that match <paramref name="which"/> (left by <paramref name="whose"/>) and waits until none is visible.</summary>
+    private async Task DeleteAsync(string range, string which, long rows, string whose, CancellationToken ct)
     {
         var condition = $"{range} AND {which}";
-        var before = await CountAsync(condition, ct).ConfigureAwait(false);
-        if (before == 0)
-        {
-            return false;
-        }
-
         var local = $"{Settings.Database}.{Settings.Table}";
         var sql = Settings.IsCluster
             ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {condition}"
             : $"ALTER TABLE {local} DELETE WHERE {condition}";
-        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", range, before, whose);
+        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", range, rows, whose);
         try
         {
             await client.ExecuteAsync("delete window", sql, ct).ConfigureAwait(false);
@@ -122,7 +134,6 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
         }
 
         await WaitUntilEmptyAsync(condition, sql, ct).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>

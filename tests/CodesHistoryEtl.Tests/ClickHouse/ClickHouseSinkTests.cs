@@ -200,6 +200,28 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task A_commit_that_finds_other_rows_under_its_load_id_fails_and_deletes_nothing()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        await WriteWindowAsync(sink, Window(50, Since, Until), Guid.NewGuid(), Since, Until); // an earlier run's rows
+        var loadId = Guid.NewGuid();
+        await using var insert = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        foreach (var row in Window(100, Since, Until))
+        {
+            await insert.WriteAsync(row, Ct);
+        }
+
+        // another writer using this run's load_id: the counts no longer prove which rows are the window's
+        await fixture.QueryAsync($"INSERT INTO {target.InsertTable} (c, t, opd, ts, load_id) VALUES ('x', 1, toDateTime({Since.ToUnixTimeSeconds()}), toDateTime({Until.ToUnixTimeSeconds()}), toUUID('{loadId}'))");
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() => insert.CompleteAsync(Ct));
+
+        Assert.Contains("the window holds 101 rows of this run after inserting 100", error.Message, StringComparison.Ordinal);
+        Assert.Equal(151, await sink.CountWindowAsync(Since, Until, Ct)); // the earlier run's 50 rows were not deleted
+    }
+
+    [Fact]
     public async Task Rows_a_failed_run_left_that_the_source_no_longer_has_are_removed()
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
