@@ -13,7 +13,7 @@ namespace CodesHistoryEtl.ClickHouse;
 /// waits until none is visible through the insert table. So a rerun that fails leaves the window as it was.
 /// See README "Exactly once".
 /// </summary>
-public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
+public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailPoint? failPoint = null)
 {
     /// <summary>Polls start this soon (a mutation of a small window is done in milliseconds) and back off to <see cref="MaxPollInterval"/>.</summary>
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
@@ -96,6 +96,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob)
 
         if (all > own)
         {
+            failPoint?.Reach("replace-delete");
             await DeleteAsync(range, $"load_id != {Uuid(loadId)}", all - own, "an earlier run", ct).ConfigureAwait(false);
             await VerifyAsync(range, written, ct).ConfigureAwait(false);
         }

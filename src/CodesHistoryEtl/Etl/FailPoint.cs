@@ -8,16 +8,17 @@ namespace CodesHistoryEtl.Etl;
 /// <summary>
 /// For the fault tests only (ETL_FAILPOINT=point[:n]): when a window reaches the named point for the n-th
 /// time in this process (default 1) the process SIGKILLs itself, so a test observes a real <c>kill -9</c> at
-/// an exact place. Points, in <see cref="WindowRunner"/> and (the last) <see cref="StreamedWindow"/>:
+/// an exact place. Points, in <see cref="WindowRunner"/>, <see cref="StreamedWindow"/> and the ClickHouse sink:
 /// <c>fetch</c> a source row was read, before it is written anywhere;
 /// <c>csv</c> a row was written to the window's temporary CSV (the temporary file exists, partly written);
 /// <c>insert</c> a row was handed to the streaming ClickHouse insert;
+/// <c>replace-delete</c> a window's insert committed and rows of earlier runs are in its range, before they are deleted;
 /// <c>after-csv-rename</c> a window's CSV was renamed into place (ClickHouse committed), before the watermark moves.
 /// Unset (<see cref="None"/>), reaching a point is one comparison.
 /// </summary>
 public sealed class FailPoint
 {
-    public static readonly IReadOnlyList<string> Points = ["fetch", "csv", "insert", "after-csv-rename"];
+    public static readonly IReadOnlyList<string> Points = ["fetch", "csv", "insert", "replace-delete", "after-csv-rename"];
 
     public static readonly FailPoint None = new(null, 0);
 

@@ -55,7 +55,7 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
                 return outcome;
             }
 
-            var sink = new ClickHouseSink(clickHouse, settings.ProcessName);
+            var sink = new ClickHouseSink(clickHouse, settings.ProcessName, settings.FailPoint);
             outcome = await RunWindowsAsync(windows, skipped, watermark, journal, journalId, watermarks, counters, phoenixSettings, sink, runLock, heartbeat, runToken.Token, ct);
         }
         finally

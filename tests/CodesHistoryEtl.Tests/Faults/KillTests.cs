@@ -47,6 +47,27 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
     }
 
     [Fact]
+    public async Task Kill9_between_a_rerun_window_s_insert_and_the_delete_of_the_earlier_rows_and_the_next_rerun_leaves_one_copy()
+    {
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
+        var windows = FaultScenario.Scheduled(2);
+        await FaultEndings.AssertRunLandsAsync(pipeline, windows);
+        pipeline.Env["ETL_FAILPOINT"] = "replace-delete:1";
+
+        var killed = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
+
+        // the first window's new rows are in, the committed run's are not deleted yet: both copies until a rerun
+        Assert.True(killed.ExitCode == SigKillExitCode, killed.Stderr);
+        Assert.Contains("ETL_FAILPOINT replace-delete reached", killed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2L * pipeline.Expected(windows[0]).Count, await pipeline.CountAsync(windows[0]));
+        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+
+        pipeline.Env.Remove("ETL_FAILPOINT");
+        await PostgresSessions.WaitUntilNoLockAsync(pipeline);
+        await FaultEndings.AssertRunLandsAsync(pipeline, windows);
+    }
+
+    [Fact]
     public async Task Kill9_from_outside_while_a_window_streams_and_the_next_run_resumes_at_the_watermark()
     {
         await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
