@@ -153,6 +153,10 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             Log.Warning("Stopped by a signal before the first window; nothing was written");
             return RunOutcome.Cancelled;
         }
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        {
+            return RunOutcome.Failed("heartbeat_lost", "the journal heartbeat could not be written while ClickHouse's schema was checked");
+        }
         catch (ClickHouseException e)
         {
             Log.Error("Run failed (clickhouse) before its first window: {Error}. Nothing was written; the watermark stays where it was", e.Message);
