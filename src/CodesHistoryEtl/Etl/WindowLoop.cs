@@ -1,0 +1,125 @@
+using CodesHistoryEtl.ClickHouse;
+using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Journal;
+using CodesHistoryEtl.Phoenix;
+using Serilog;
+
+namespace CodesHistoryEtl.Etl;
+
+/// <summary>
+/// The windows of one run, in order: each is read into CSV and ClickHouse (<see cref="WindowRunner"/>, a lost Phoenix
+/// session re-reads it from its start) and committed while the next one is read (<see cref="WindowCommits"/>). A failure
+/// or a signal becomes the run's <see cref="RunOutcome"/>, with the window before it committed first.
+/// </summary>
+internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSettings, Guid runId, RunJournal journal, long journalId,
+    WatermarkStore watermarks, RunCounters counters, RunLock runLock, Heartbeat heartbeat)
+{
+    /// <summary>
+    /// Runs <paramref name="windows"/> (but <paramref name="skipped"/>) from <paramref name="watermark"/>. <paramref name="runToken"/> ends
+    /// with a signal or a lost heartbeat; <paramref name="signal"/> tells the two apart.
+    /// </summary>
+    public async Task<RunOutcome> RunAsync(IReadOnlyList<Window> windows, IReadOnlySet<Window> skipped, DateTimeOffset? watermark, ClickHouseSink sink,
+        CancellationToken runToken, CancellationToken signal)
+    {
+        if (windows.Count == 0)
+        {
+            Log.Information("Nothing to do: the watermark {Watermark:O} is already at now - SAFETY_LAG_MIN", watermark);
+            return RunOutcome.Ok;
+        }
+
+        Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
+            windows[^1].Until, windows[0].Length.TotalMinutes);
+        await using var phoenix = new PhoenixClient(phoenixSettings);
+        var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters, runLock.EnsureHeldAsync, settings.FailPoint);
+        await using var commits = new WindowCommits(journal, journalId, watermarks, settings.ProcessName, counters, watermark, heartbeat.Lost);
+        try
+        {
+            foreach (var window in windows)
+            {
+                if (skipped.Contains(window))
+                {
+                    await commits.SkipAsync(window);
+                    continue;
+                }
+
+                StreamedWindow streamed;
+                try
+                {
+                    streamed = await StreamWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
+                }
+                catch (Exception e) when (commits.HasPending)
+                {
+                    // the window before is whole on the server: commit it before this failure (or signal) ends the run
+                    Log.Information("Window {Window} stopped ({Error}); committing the window before it first", window, e.Message);
+                    await commits.CommitPendingAsync();
+                    throw;
+                }
+
+                counters.WindowRead();
+                await commits.HandOverAsync(streamed, runToken);
+            }
+
+            await commits.CommitPendingAsync();
+        }
+        catch (OperationCanceledException) when (signal.IsCancellationRequested)
+        {
+            Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", counters.Current, commits.Watermark);
+            return RunOutcome.Cancelled;
+        }
+        catch (OperationCanceledException) when (heartbeat.Lost.IsCancellationRequested)
+        {
+            return Fail("heartbeat_lost", heartbeat.LostReason ?? "the journal heartbeat could not be written", commits, counters);
+        }
+        catch (RunLockLostException e)
+        {
+            return Fail("lock_lost", e.Message, commits, counters);
+        }
+        catch (Exception e) when (FailureKind(e) is { } kind)
+        {
+            return Fail(kind, e.Message, commits, counters);
+        }
+
+        LogSummary(counters);
+        return counters.RowsRejected > settings.Window.MaxRejects
+            ? Fail("rejects", $"{counters.RowsRejected} rejected rows exceed MAX_REJECTS={settings.Window.MaxRejects}; see the *.rejects.jsonl files in {settings.Export.Dir}",
+                commits, counters)
+            : RunOutcome.Ok;
+    }
+
+    /// <summary>A lost Phoenix session (or a transient error) mid-window re-reads that window from its start.</summary>
+    private static async Task<StreamedWindow> StreamWithRetriesAsync(WindowRunner runner, Window window, int retries, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await runner.StreamAsync(window, ct);
+            }
+            catch (PhoenixException e) when (attempt < retries && (e is PhoenixSessionLostException || e.IsTransient))
+            {
+                Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running it from its start", window, attempt + 1, e.Message);
+            }
+        }
+    }
+
+    private static string? FailureKind(Exception e) => e switch
+    {
+        PhoenixException => "phoenix",
+        ClickHouseException => "clickhouse",
+        JournalException => "journal",
+        IOException or UnauthorizedAccessException => "export",
+        _ => null,
+    };
+
+    private static RunOutcome Fail(string kind, string message, WindowCommits commits, RunCounters counters)
+    {
+        Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
+            kind, commits.Failed ?? counters.Current, message, commits.Watermark);
+        LogSummary(counters);
+        return RunOutcome.Failed(kind, message);
+    }
+
+    private static void LogSummary(RunCounters c) =>
+        Log.Information("Summary: {Done}/{Planned} windows, {Read} rows read, {Written} written, {Rejected} rejected in {Elapsed}, {Rate:0} rows/s",
+            c.WindowsDone, c.WindowsPlanned, c.RowsRead, c.RowsWritten, c.RowsRejected, c.Elapsed.ToString(@"hh\:mm\:ss\.f"), c.RowsPerSecond);
+}
