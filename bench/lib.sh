@@ -19,6 +19,12 @@ bench_init() { # tag
   trap "exit 130" INT TERM
 }
 
+# CPU seconds (user + system) a process has used so far
+proc_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+# the local ClickHouse server's pid (ops/services.sh records it), to measure its CPU during a leg
+ch_server_pid() { cat "${ETL_SERVICES_DIR:-$PWD/.services}/ch.pid"; }
+
 ch() { clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" --password "$CH_PASSWORD" "$@"; }
 
 bench_cleanup() {

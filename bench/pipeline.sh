@@ -2,7 +2,8 @@
 # Pipeline benchmark (issue 6): the real `etl run` of one day from PhoenixSim into CSV files and ClickHouse,
 # against the unavoidable leg on its own: clickhouse-client inserting the same rows (RowBinary) into an
 # empty copy of the table. Per size: etl wall time, the reference's wall time, their ratio (target <= 1.25),
-# the etl process's CPU per row (target <= 3 us) and its peak RSS (target < 300 MB), from /usr/bin/time -v.
+# the etl process's CPU per row (target <= 3 us) and its peak RSS (target < 300 MB), from /usr/bin/time -v; and the
+# CPU seconds of the simulator and the ClickHouse server during each leg (the two cores are shared by all of them).
 # Usage: bench/pipeline.sh [rows ...]   (default 1000000 5000000; needs the local servers: ops/services.sh start)
 # It measures the binary ops/publish.sh builds (ReadyToRun, as installed); ETL_EXE=path measures another one.
 # Everything it creates (ClickHouse databases, a PostgreSQL schema, export files, the simulator) is removed
@@ -23,15 +24,16 @@ if [[ -z $etl ]]; then
   etl="$work/publish/etl"
 fi
 
-sim_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$sim_pid/stat"; }
+ch_pid=$(ch_server_pid)
 
 results=()
 for rows in "${sizes[@]}"; do
   db="${tag}_$rows"
   start_sim "$rows"
-  sim_before=$(sim_cpu)
+  sim_before=$(proc_cpu "$sim_pid") ch_before=$(proc_cpu "$ch_pid")
   run_etl "$etl" "$db"
-  sim_used=$(awk -v a="$(sim_cpu)" -v b="$sim_before" 'BEGIN { printf "%.1f", a - b }')
+  sim_used=$(awk -v a="$(proc_cpu "$sim_pid")" -v b="$sim_before" 'BEGIN { printf "%.1f", a - b }')
+  ch_etl=$(awk -v a="$(proc_cpu "$ch_pid")" -v b="$ch_before" 'BEGIN { printf "%.1f", a - b }')
   stop_sim
 
   loaded=$(ch --query "SELECT count() FROM $db.daily_codes_history")
@@ -45,9 +47,11 @@ for rows in "${sizes[@]}"; do
     WHERE database = '$db' AND table = 'daily_codes_history' AND default_kind != 'MATERIALIZED' AND name != 'ts_ingested')")
   ch --query "SELECT $columns FROM $db.daily_codes_history FORMAT RowBinary" >"$work/rows.bin"
   ch --query "CREATE TABLE $db.reference AS $db.daily_codes_history"
+  ch_before=$(proc_cpu "$ch_pid")
   /usr/bin/time -v -o "$work/ref.time" clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" \
     --password "$CH_PASSWORD" --max_insert_block_size=262144 --min_insert_block_size_rows=262144 \
     --query "INSERT INTO $db.reference ($columns) FORMAT RowBinary" <"$work/rows.bin"
+  ch_ref=$(awk -v a="$(proc_cpu "$ch_pid")" -v b="$ch_before" 'BEGIN { printf "%.1f", a - b }')
   referenced=$(ch --query "SELECT count() FROM $db.reference")
   ((referenced == rows)) || { echo "pipeline: reference inserted $referenced rows, expected $rows" >&2; exit 1; }
   bytes=$(stat -c %s "$work/rows.bin")
@@ -58,15 +62,20 @@ for rows in "${sizes[@]}"; do
   etl_cpu=$(awk -v u="$(field 'User time (seconds)' "$work/etl.time")" -v s="$(field 'System time (seconds)' "$work/etl.time")" 'BEGIN { print u + s }')
   etl_rss=$(field 'Maximum resident set size (kbytes)' "$work/etl.time")
   ref_wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/ref.time")")
-  results+=("$(awk -v n="$rows" -v ew="$etl_wall" -v rw="$ref_wall" -v c="$etl_cpu" -v m="$etl_rss" -v s="$sim_used" -v b="$bytes" 'BEGIN {
-    printf "| %9d | %7.1f | %7.1f | %5.2f | %6.2f | %6.0f | %8.0f | %8.0f | %5.1f | %6.0f |", n, ew, rw, ew / rw, c * 1e6 / n, m / 1024, n / ew, n / rw, s, b / n }')")
+  ref_client=$(awk -v u="$(field 'User time (seconds)' "$work/ref.time")" -v s="$(field 'System time (seconds)' "$work/ref.time")" 'BEGIN { print u + s }')
+  results+=("$(awk -v n="$rows" -v ew="$etl_wall" -v rw="$ref_wall" -v c="$etl_cpu" -v m="$etl_rss" -v s="$sim_used" -v b="$bytes" \
+    -v he="$ch_etl" -v hr="$ch_ref" -v rc="$ref_client" 'BEGIN {
+    printf "| %9d | %7.1f | %7.1f | %5.2f | %6.2f | %6.0f | %8.0f | %8.0f | %5.1f | %6.1f | %6.1f | %6.1f | %6.0f |",
+      n, ew, rw, ew / rw, c * 1e6 / n, m / 1024, n / ew, n / rw, s, he, hr, rc, b / n }')")
 done
 
 echo
 echo "Pipeline benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "targets: ratio <= 1.25, etl CPU <= 3 us/row, etl peak RSS < 300 MB"
-echo "|      rows | etl s   | ref s   | ratio | us/row | RSS MB | etl r/s  | ref r/s  | sim s | B/row  |"
-echo "| --------- | ------- | ------- | ----- | ------ | ------ | -------- | -------- | ----- | ------ |"
+echo "|      rows | etl s   | ref s   | ratio | us/row | RSS MB | etl r/s  | ref r/s  | sim s | CH etl | CH ref | ref cl | B/row  |"
+echo "| --------- | ------- | ------- | ----- | ------ | ------ | -------- | -------- | ----- | ------ | ------ | ------ | ------ |"
 printf '%s\n' "${results[@]}"
 echo "(etl = etl run, wall; ref = clickhouse-client INSERT ... FORMAT RowBinary of the same rows into an empty copy;"
-echo " us/row = etl user+sys CPU per row; sim s = PhoenixSim CPU seconds during the etl run; B/row = RowBinary bytes per row)"
+echo " us/row = etl user+sys CPU per row; sim s = PhoenixSim CPU seconds during the etl run; CH etl / CH ref = the"
+echo " ClickHouse server's CPU seconds during the etl run / the reference; ref cl = clickhouse-client's CPU seconds;"
+echo " B/row = RowBinary bytes per row)"
