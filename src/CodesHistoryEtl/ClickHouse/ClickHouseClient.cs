@@ -67,12 +67,24 @@ public sealed class ClickHouseClient : IDisposable
     }
 
     /// <summary>Runs a query that returns one integer.</summary>
-    public async Task<long> QueryLongAsync(string operation, string sql, CancellationToken ct)
+    public async Task<long> QueryLongAsync(string operation, string sql, CancellationToken ct) =>
+        (await QueryLongsAsync(operation, sql, 1, ct).ConfigureAwait(false))[0];
+
+    /// <summary>Runs a query that returns one row of <paramref name="count"/> integers (TabSeparated).</summary>
+    public async Task<long[]> QueryLongsAsync(string operation, string sql, int count, CancellationToken ct)
     {
         var text = (await QueryAsync(operation, sql, null, ct).ConfigureAwait(false)).Trim();
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ClickHouseException(operation, sql, null, 200, $"expected one integer, got '{text}'");
+        var fields = text.Split('\t');
+        var values = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (fields.Length != count || !long.TryParse(fields[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new ClickHouseException(operation, sql, null, 200, $"expected {(count == 1 ? "one integer" : $"{count} integers")}, got '{text}'");
+            }
+        }
+
+        return values;
     }
 
     /// <summary>The server's version and the optional settings it knows (asked once, then cached).</summary>

@@ -80,14 +80,9 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
     private async Task ReplaceEarlierRowsAsync(string range, Guid loadId, long written, CancellationToken ct)
     {
         // one scan for both counts: the range is not a prefix of the table's sort key, so each count reads the whole partition
-        var sql = $"SELECT countIf(load_id = {Uuid(loadId)}), count() FROM {InsertTable} WHERE {range} FORMAT TabSeparated";
-        var counts = (await client.QueryAsync("count window", sql, null, ct).ConfigureAwait(false)).Trim().Split('\t');
-        if (counts.Length != 2 || !long.TryParse(counts[0], CultureInfo.InvariantCulture, out var own) ||
-            !long.TryParse(counts[1], CultureInfo.InvariantCulture, out var all))
-        {
-            throw new ClickHouseException("count window", sql, null, 200, $"expected two counts, got '{string.Join('\t', counts)}'");
-        }
-
+        var sql = $"SELECT countIf(load_id = {Uuid(loadId)}), count() FROM {InsertTable} WHERE {range}";
+        var counts = await client.QueryLongsAsync("count window", sql, 2, ct).ConfigureAwait(false);
+        var (own, all) = (counts[0], counts[1]);
         if (own != written)
         {
             throw new ClickHouseException("verify window", sql, null, 200,

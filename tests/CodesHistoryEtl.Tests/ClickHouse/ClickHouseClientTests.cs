@@ -34,6 +34,20 @@ public sealed class ClickHouseClientTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task Integer_queries_return_the_row_s_numbers_and_refuse_another_shape()
+    {
+        using var client = Client();
+        var both = await client.QueryLongsAsync("probe", "SELECT 7, -2", 2, Ct);
+        Assert.Equal(new[] { 7L, -2L }, both);
+        Assert.Equal(42, await client.QueryLongAsync("probe", "SELECT 42", Ct));
+
+        var e = await Assert.ThrowsAsync<ClickHouseException>(() => client.QueryLongsAsync("probe", "SELECT 7", 2, Ct));
+        Assert.Contains("(unexpected answer): expected 2 integers, got '7'", e.Message, StringComparison.Ordinal);
+        e = await Assert.ThrowsAsync<ClickHouseException>(() => client.QueryLongAsync("probe", "SELECT 'x'", Ct));
+        Assert.Contains("expected one integer, got 'x'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Detects_the_server_version_and_its_settings()
     {
         using var client = Client();
