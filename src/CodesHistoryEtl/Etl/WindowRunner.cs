@@ -10,8 +10,9 @@ namespace CodesHistoryEtl.Etl;
 /// One window, one pass: each Phoenix row is read (<see cref="PhoenixClient"/>), transformed once
 /// (<see cref="RowTransformer"/>) and written to the CSV (temp file) and the ClickHouse insert (streamed in bounded
 /// chunks) while it is still a slice of the frame it came in; rejects go beside the CSV. Phoenix fetches the next
-/// frame and the insert's request sends the previous chunk while this thread works. The window's old ClickHouse rows
-/// are replaced only once Phoenix has answered. The result is a <see cref="StreamedWindow"/>: every row read and
+/// frame and the insert's request sends the previous chunk while this thread works. The insert opens with the first
+/// row to write (or at the window's clean end), so a slow or failing Phoenix query holds no ClickHouse request open; its
+/// commit replaces the window's earlier rows. The result is a <see cref="StreamedWindow"/>: every row read and
 /// written, nothing committed yet. On any failure nothing of the window is committed: the temp files are deleted and
 /// the next attempt replaces whatever part of the insert ClickHouse had taken. <paramref name="failPoint"/> is for fault tests.
 /// </summary>
@@ -45,7 +46,6 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
                     continue;
                 }
 
-                // Phoenix has answered: only now are the window's old rows replaced, so a source that cannot be read leaves them in place.
                 insert ??= await sink.BeginWindowAsync(window.Since, window.Until, runId, ct);
                 await csv.WriteAsync(_exported, ct);
                 failPoint.Reach("csv");
@@ -53,7 +53,7 @@ public sealed class WindowRunner(PhoenixClient phoenix, ClickHouseSink sink, Exp
                 failPoint.Reach("insert");
             }
 
-            // a window with no rows to write still replaces what an earlier run left in it
+            // a window with no rows to write still commits an empty insert, which replaces what an earlier run left in it
             insert ??= await sink.BeginWindowAsync(window.Since, window.Until, runId, ct);
             return new StreamedWindow(window, read, insert, csv, rejects, counters, confirmLock, failPoint);
         }
