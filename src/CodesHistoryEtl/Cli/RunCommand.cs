@@ -57,8 +57,9 @@ public static class RunCommand
         }
         catch (Exception e) when (e is JournalException or ClickHouseException)
         {
-            // Before the first window (or while closing): nothing was committed; the journal has no open row of this run
-            // or the next run's sanitize closes it.
+            // PostgreSQL before the run's journal row (migrations, lock, sanitize, start) or while closing it: nothing more was
+            // committed, and the next run's sanitize closes a row left open. (ClickHouse failures become the run's outcome,
+            // journaled; this also catches one that escapes.)
             var kind = e is JournalException ? "journal" : "clickhouse";
             Log.Error("Run failed ({Kind}), nothing more was committed: {Error}", kind, e.Message);
             await AlertOnFailureAsync(settings, runId, RunOutcome.Failed(kind, e.Message));
