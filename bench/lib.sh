@@ -22,6 +22,9 @@ bench_init() { # tag
 # CPU seconds (user + system) a process has used so far
 proc_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 
+# CPU seconds process $1 has used since proc_cpu gave $2
+cpu_since() { awk -v a="$(proc_cpu "$1")" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+
 # the local ClickHouse server's pid (ops/services.sh records it), to measure its CPU during a leg
 ch_server_pid() { cat "${ETL_SERVICES_DIR:-$PWD/.services}/ch.pid"; }
 
@@ -72,4 +75,8 @@ run_etl() { # etl db -> `etl run` of the simulated day into ClickHouse database 
 
 # "Maximum resident set size (kbytes): 123" -> 123
 field() { sed -n "s/^\s*$1: //p" "$2"; }
+
+# user + system CPU seconds from a /usr/bin/time -v file
+time_cpu() { awk -v u="$(field 'User time (seconds)' "$1")" -v s="$(field 'System time (seconds)' "$1")" 'BEGIN { print u + s }'; }
+
 seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$1"; }

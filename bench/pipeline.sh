@@ -32,8 +32,8 @@ for rows in "${sizes[@]}"; do
   start_sim "$rows"
   sim_before=$(proc_cpu "$sim_pid") ch_before=$(proc_cpu "$ch_pid")
   run_etl "$etl" "$db"
-  sim_used=$(awk -v a="$(proc_cpu "$sim_pid")" -v b="$sim_before" 'BEGIN { printf "%.1f", a - b }')
-  ch_etl=$(awk -v a="$(proc_cpu "$ch_pid")" -v b="$ch_before" 'BEGIN { printf "%.1f", a - b }')
+  sim_used=$(cpu_since "$sim_pid" "$sim_before")
+  ch_etl=$(cpu_since "$ch_pid" "$ch_before")
   stop_sim
 
   loaded=$(ch --query "SELECT count() FROM $db.daily_codes_history")
@@ -51,7 +51,7 @@ for rows in "${sizes[@]}"; do
   /usr/bin/time -v -o "$work/ref.time" clickhouse-client --host 127.0.0.1 --port "$CH_TCP_PORT" --user "$CH_USER" \
     --password "$CH_PASSWORD" --max_insert_block_size=262144 --min_insert_block_size_rows=262144 \
     --query "INSERT INTO $db.reference ($columns) FORMAT RowBinary" <"$work/rows.bin"
-  ch_ref=$(awk -v a="$(proc_cpu "$ch_pid")" -v b="$ch_before" 'BEGIN { printf "%.1f", a - b }')
+  ch_ref=$(cpu_since "$ch_pid" "$ch_before")
   referenced=$(ch --query "SELECT count() FROM $db.reference")
   ((referenced == rows)) || { echo "pipeline: reference inserted $referenced rows, expected $rows" >&2; exit 1; }
   bytes=$(stat -c %s "$work/rows.bin")
@@ -59,10 +59,10 @@ for rows in "${sizes[@]}"; do
   ch --query "DROP DATABASE $db"
 
   etl_wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/etl.time")")
-  etl_cpu=$(awk -v u="$(field 'User time (seconds)' "$work/etl.time")" -v s="$(field 'System time (seconds)' "$work/etl.time")" 'BEGIN { print u + s }')
+  etl_cpu=$(time_cpu "$work/etl.time")
   etl_rss=$(field 'Maximum resident set size (kbytes)' "$work/etl.time")
   ref_wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/ref.time")")
-  ref_client=$(awk -v u="$(field 'User time (seconds)' "$work/ref.time")" -v s="$(field 'System time (seconds)' "$work/ref.time")" 'BEGIN { print u + s }')
+  ref_client=$(time_cpu "$work/ref.time")
   results+=("$(awk -v n="$rows" -v ew="$etl_wall" -v rw="$ref_wall" -v c="$etl_cpu" -v m="$etl_rss" -v s="$sim_used" -v b="$bytes" \
     -v he="$ch_etl" -v hr="$ch_ref" -v rc="$ref_client" 'BEGIN {
     printf "| %9d | %7.1f | %7.1f | %5.2f | %6.2f | %6.0f | %8.0f | %8.0f | %5.1f | %6.1f | %6.1f | %6.1f | %6.0f |",
