@@ -79,7 +79,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
     /// </summary>
     private async Task ReplaceEarlierRowsAsync(string range, Guid loadId, long written, CancellationToken ct)
     {
-        // one scan for both counts: the range is not a prefix of the table's sort key, so each count reads the whole partition
+        // one scan for both counts: the range is not a prefix of the table's sort key, so each count reads whole partitions
         var sql = $"SELECT countIf(load_id = {Uuid(loadId)}), count() FROM {InsertTable} WHERE {range}";
         var counts = await client.QueryLongsAsync("count window", sql, 2, ct).ConfigureAwait(false);
         var (own, all) = (counts[0], counts[1]);
@@ -181,7 +181,14 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
         }
     }
 
-    /// <summary>The window as a condition on opd: whole epoch seconds, so no time zone is involved.</summary>
+    /// <summary>
+    /// The window as a condition on opd (whole epoch seconds), led by the partitions its rows can be in, so a count
+    /// or a delete reads a few days' partitions, not the whole table (opd is not a prefix of the sort key). A row's
+    /// <c>d_biz</c> is the business date of its <c>ts</c> (or of <c>ts</c> - 1 s), and <c>ts</c> is the upper bound of
+    /// the window that loaded it: later than <c>opd</c> by at most a day (STEP_MIN divides a day). Business dates are
+    /// within a day of UTC dates in every time zone, so the bounds below hold whatever BUSINESS_TZ or STEP_MIN an
+    /// earlier run used.
+    /// </summary>
     internal static string RangeCondition(DateTimeOffset since, DateTimeOffset until)
     {
         if (until <= since || since.Ticks % TimeSpan.TicksPerSecond != 0 || until.Ticks % TimeSpan.TicksPerSecond != 0)
@@ -189,7 +196,11 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
             throw new ArgumentException($"Window [{since:O}, {until:O}) must have whole-second bounds with since < until");
         }
 
-        return $"opd >= toDateTime({since.ToUnixTimeSeconds()}) AND opd < toDateTime({until.ToUnixTimeSeconds()})";
+        var firstDay = since.UtcDateTime.Date.AddDays(-1);
+        var lastDay = until.UtcDateTime.Date.AddDays(2);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"d_biz >= toDate('{firstDay:yyyy-MM-dd}') AND d_biz <= toDate('{lastDay:yyyy-MM-dd}') AND " +
+            $"opd >= toDateTime({since.ToUnixTimeSeconds()}) AND opd < toDateTime({until.ToUnixTimeSeconds()})");
     }
 
     private static void AddIfKnown(ServerInfo server, Dictionary<string, string> settings, string name, string value)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CodesHistoryEtl.ClickHouse;
 using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Tests.Support;
@@ -52,6 +53,39 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         Assert.Equal($"{second}\t1000\n", await fixture.QueryAsync(
             $"SELECT toString(load_id), count() FROM {target.InsertTable} WHERE {ClickHouseSink.RangeCondition(Since, Until)} GROUP BY load_id"));
         Assert.Equal("1200\n", await fixture.QueryAsync($"SELECT count() FROM {target.InsertTable}"));
+    }
+
+    [Theory]
+    [InlineData("2024-08-01T18:00:00Z", 60)] // ends at business midnight (Asia/Almaty): ts is the next day's 00:00
+    [InlineData("2024-08-01T19:00:00Z", 60)] // starts at business midnight
+    [InlineData("2024-08-01T23:00:00Z", 60)] // ends at UTC midnight
+    [InlineData("2024-08-01T19:00:00Z", 1440)] // a whole business day, across a UTC midnight
+    public async Task A_window_at_a_day_boundary_is_replaced_whole(string since, int minutes)
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        var from = DateTimeOffset.Parse(since, CultureInfo.InvariantCulture);
+        var to = from.AddMinutes(minutes);
+        var rows = Window(1000, from, to).ToArray();
+        await WriteWindowAsync(sink, rows, Guid.NewGuid(), from, to);
+        var rerun = Guid.NewGuid();
+
+        Assert.Equal(1000, await WriteWindowAsync(sink, rows, rerun, from, to));
+        Assert.Equal($"{rerun}\t1000\n", await fixture.QueryAsync(
+            $"SELECT toString(load_id), count() FROM {target.InsertTable} GROUP BY load_id"));
+    }
+
+    [Fact]
+    public async Task A_window_s_counts_and_deletes_read_only_the_partitions_its_rows_can_be_in()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+
+        // force_index_by_date refuses a query that cannot skip partitions by their d_biz range
+        var condition = ClickHouseSink.RangeCondition(Since, Until);
+        Assert.Equal("0\n", await fixture.QueryAsync($"SELECT count() FROM {target.InsertTable} WHERE {condition} SETTINGS force_index_by_date = 1"));
+        var opdOnly = condition[condition.IndexOf("opd >=", StringComparison.Ordinal)..];
+        await Assert.ThrowsAnyAsync<Exception>(() => fixture.QueryAsync($"SELECT count() FROM {target.InsertTable} WHERE {opdOnly} SETTINGS force_index_by_date = 1"));
     }
 
     [Fact]
