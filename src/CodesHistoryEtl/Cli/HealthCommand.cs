@@ -10,8 +10,8 @@ namespace CodesHistoryEtl.Cli;
 /// <summary>
 /// <c>etl health</c>: exit 0 when healthy, 2 with one line per problem (stale watermark, failed or stuck run,
 /// zero or low rows on the last complete business day, journal or ClickHouse unreachable). <c>--alert</c>
-/// sends one alert per problem, except a failed run that alerted itself; made for monitoring probes and the
-/// timer's OnFailure= hook.
+/// sends one alert per problem, except a failed run that alerted itself (and ClickHouse unreachable when that run
+/// failed on ClickHouse); made for monitoring probes and the timer's OnFailure= hook.
 /// </summary>
 public static class HealthCommand
 {
@@ -54,7 +54,7 @@ public static class HealthCommand
         }
         catch (ClickHouseException e)
         {
-            problems.Add(new("CLICKHOUSE_UNREACHABLE", $"cannot count the rows per business day: {e.Message}"));
+            problems.Add(HealthCheck.ClickHouseUnreachable(status, $"cannot count the rows per business day: {e.Message}"));
         }
 
         return new HealthReport(status, last, lastDayRows, problems);

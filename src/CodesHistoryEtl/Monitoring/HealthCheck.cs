@@ -1,6 +1,7 @@
 using System.Globalization;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Etl;
+using CodesHistoryEtl.Journal;
 
 namespace CodesHistoryEtl.Monitoring;
 
@@ -34,8 +35,7 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
             problems.Add(new("STALE_WATERMARK", "there is no watermark: no window has been committed yet"));
         }
 
-        var lastFinished = status.Runs.FirstOrDefault(r => !r.IsActive && r.Status != "skipped");
-        if (lastFinished is { Status: "error" } failed && failed.ErrorKind != "cancelled")
+        if (LastFailedRun(status) is { } failed)
         {
             problems.Add(new("RUN_FAILED", $"the last run {failed.Id} failed ({failed.ErrorKind}): {failed.ErrorMessage}", failed.Alerted is not null));
         }
@@ -55,6 +55,20 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
 
         return problems;
     }
+
+    /// <summary>The last finished run when it failed (not cancelled); null when it succeeded or there is none.</summary>
+    public static RunRow? LastFailedRun(StatusReport status) =>
+        status.Runs.FirstOrDefault(r => !r.IsActive && r.Status != "skipped") is { Status: "error" } failed && failed.ErrorKind != "cancelled"
+            ? failed
+            : null;
+
+    /// <summary>
+    /// ClickHouse unreachable now. Counted as alerted when the last run failed on ClickHouse and delivered that
+    /// alert itself: the same outage, which the OnFailure= hook must not report twice.
+    /// </summary>
+    public static HealthProblem ClickHouseUnreachable(StatusReport? status, string message) =>
+        new("CLICKHOUSE_UNREACHABLE", message,
+            status is not null && LastFailedRun(status) is { ErrorKind: "clickhouse", Alerted: not null });
 
     /// <summary>The last complete business day's problems: zero rows, or far fewer than the median of the days before it.</summary>
     public IEnumerable<HealthProblem> DayProblems(DateTimeOffset now, IReadOnlyDictionary<DateOnly, long> rowsPerDay)

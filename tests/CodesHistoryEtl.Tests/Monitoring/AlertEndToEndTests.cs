@@ -105,6 +105,25 @@ public sealed class AlertEndToEndTests(PostgresFixture postgres, ClickHouseFixtu
         Assert.Equal(["RUN_FAILED", "RUN_FAILED"], Codes(webhook).Where(c => c == "RUN_FAILED"));
     }
 
+    [Fact]
+    public async Task Health_alert_after_a_run_that_alerted_its_ClickHouse_failure_does_not_report_the_outage_again()
+    {
+        await using var state = await OpsState.StartAsync(postgres, clickHouse);
+        await using var webhook = new HttpReceiver();
+        state.Pipeline.Env["ALERT_WEBHOOK_URL"] = webhook.Url + "hook";
+        state.Pipeline.Env["CH_URL"] = $"http://127.0.0.1:{FreePort.Get()}/";
+
+        Assert.Equal(ExitCodes.Failed, (await state.TryRunDayAsync(state.LastDay)).ExitCode);
+        var hook = await state.Pipeline.RunAsync("health", "--alert");
+
+        Assert.Equal(ExitCodes.Unhealthy, hook.ExitCode);
+        // the run's own alert, and nothing more for the same outage (no watermark yet is a problem of its own)
+        Assert.Equal(["RUN_FAILED", "STALE_WATERMARK"], Codes(webhook));
+        var lines = HealthCommandTests.Lines(hook.Stdout);
+        Assert.Contains(lines, l => l.StartsWith("RUN_FAILED: ", StringComparison.Ordinal) && l.Contains("failed (clickhouse)", StringComparison.Ordinal) && l.EndsWith("(alerted by the run)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("CLICKHOUSE_UNREACHABLE: ", StringComparison.Ordinal) && l.EndsWith("(alerted by the run)", StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task A_hanging_receiver_is_abandoned_after_ALERT_TIMEOUT_SEC_and_the_commands_keep_their_exit_codes()
     {

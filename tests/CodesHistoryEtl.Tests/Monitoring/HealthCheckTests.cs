@@ -58,6 +58,19 @@ public sealed class HealthCheckTests
         Assert.Equal("RUN_FAILED: the last run 3 failed (clickhouse): boom (alerted by the run)", alerted.ToString());
     }
 
+    [Theory]
+    [InlineData("clickhouse", "RUN_FAILED", true)] // the run failed on ClickHouse and said so: the same outage
+    [InlineData("clickhouse", null, false)] // the run's alert did not get through
+    [InlineData("phoenix", "RUN_FAILED", false)] // another cause: ClickHouse going down is news
+    public void ClickHouse_unreachable_counts_as_alerted_only_after_a_run_that_alerted_its_own_ClickHouse_failure(string kind, string? alerted, bool expected)
+    {
+        var failed = Run(3, "error", Now.AddHours(-1), Now, kind: kind) with { Alerted = alerted };
+        var status = new StatusReport("p", Now, Now.AddMinutes(-30), [failed], Almaty);
+
+        Assert.Equal(expected, HealthCheck.ClickHouseUnreachable(status, "down").AlertedByRun);
+        Assert.False(HealthCheck.ClickHouseUnreachable(null, "down").AlertedByRun); // the journal unreadable: nothing known
+    }
+
     private static HealthProblem Problem(RunRow run) =>
         Assert.Single(Check.RunProblems(new StatusReport("p", Now, Now.AddMinutes(-30), [run], Almaty)));
 
