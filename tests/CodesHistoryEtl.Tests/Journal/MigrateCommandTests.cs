@@ -16,7 +16,7 @@ public sealed class MigrateCommandTests(PostgresFixture postgres, ClickHouseFixt
         var settings = EtlSettings.Load(new Dictionary<string, string>
         {
             ["PG_DSN"] = dsn, ["JOURNAL_TABLE"] = "ops.journal", ["CH_URL"] = clickHouse.Url.ToString(), ["CH_USER"] = clickHouse.User,
-            ["CH_PASSWORD"] = clickHouse.Password, ["CH_DATABASE"] = "t_" + Guid.NewGuid().ToString("N")[..16],
+            ["CH_PASSWORD"] = clickHouse.Password, ["CH_DATABASE"] = clickHouse.ReserveDatabaseName(),
         });
         using var first = new StringWriter();
         using var second = new StringWriter();

@@ -81,9 +81,16 @@ public sealed class ClickHouseFixture : IAsyncLifetime
     /// <summary>A unique database name, created now and dropped at the end of the run.</summary>
     public async Task<string> CreateDatabaseAsync(bool onCluster = false)
     {
+        var name = ReserveDatabaseName();
+        await QueryAsync(onCluster ? $"CREATE DATABASE {name} ON CLUSTER {Cluster}" : $"CREATE DATABASE {name}");
+        return name;
+    }
+
+    /// <summary>A unique database name for the code under test to create (migrations do); dropped at the end of the run.</summary>
+    public string ReserveDatabaseName()
+    {
         Require();
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
-        await QueryAsync(onCluster ? $"CREATE DATABASE {name} ON CLUSTER {Cluster}" : $"CREATE DATABASE {name}");
         _databases.Add(name);
         return name;
     }

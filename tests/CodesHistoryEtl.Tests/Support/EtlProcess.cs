@@ -40,6 +40,8 @@ public sealed class EtlProcess : IDisposable
             start.Environment[key] = value;
         }
 
+        // no diagnostics IPC: a child killed with SIGKILL would leave its sockets and pipes in /tmp
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
