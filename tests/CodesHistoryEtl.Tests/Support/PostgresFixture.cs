@@ -4,10 +4,11 @@ namespace CodesHistoryEtl.Tests.Support;
 
 /// <summary>
 /// The local PostgreSQL, probed once per test run. Each test takes its own fresh database
-/// from <see cref="CreateDatabaseAsync"/>, so tests never see each other's rows.
+/// from <see cref="CreateDatabaseAsync"/>, so tests never see each other's rows; they are dropped at the end.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    private readonly List<string> _databases = [];
     private string? _unavailable;
 
     /// <summary>The DSN of the server's default database, as URI (holds the test password).</summary>
@@ -34,7 +35,29 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_databases.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(ToConnectionString(AdminDsn));
+            await connection.OpenAsync();
+            foreach (var name in _databases)
+            {
+                // FORCE: sessions the product's pools still hold would block the drop
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // best effort: a server stopped by a fault test leaves its databases behind
+        }
+    }
 
     /// <summary>Creates an empty database for one test and returns its URI DSN (same user and password).</summary>
     public async Task<string> CreateDatabaseAsync()
@@ -48,6 +71,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
+        _databases.Add(name);
         var uri = new UriBuilder(AdminDsn) { Path = "/" + name };
         return uri.Uri.ToString();
     }
