@@ -197,6 +197,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
         }
 
         var firstDay = since.UtcDateTime.Date.AddDays(-1);
+        firstDay = firstDay < DateTime.UnixEpoch ? DateTime.UnixEpoch : firstDay; // Date starts at 1970-01-01
         var lastDay = until.UtcDateTime.Date.AddDays(2);
         return string.Create(CultureInfo.InvariantCulture,
             $"d_biz >= toDate('{firstDay:yyyy-MM-dd}') AND d_biz <= toDate('{lastDay:yyyy-MM-dd}') AND " +

@@ -60,6 +60,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     [InlineData("2024-08-01T19:00:00Z", 60)] // starts at business midnight
     [InlineData("2024-08-01T23:00:00Z", 60)] // ends at UTC midnight
     [InlineData("2024-08-01T19:00:00Z", 1440)] // a whole business day, across a UTC midnight
+    [InlineData("1970-01-01T00:00:00Z", 60)] // the first hour DateTime holds: no day before it to name
     public async Task A_window_at_a_day_boundary_is_replaced_whole(string since, int minutes)
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
