@@ -85,8 +85,7 @@ public sealed class RowEncoder
                 BinaryPrimitives.WriteInt64LittleEndian(span[at..], row.Number(column));
                 return at + 8;
             case ColumnKind.DateTime:
-                var seconds = Math.DivRem(row.Number(column), 1000, out var rem) - (rem < 0 ? 1 : 0);
-                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], RowBinary.DateTimeSeconds(seconds, column.Name));
+                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], RowBinary.DateTimeSeconds(ExportRow.EpochSeconds(row.Number(column)), column.Name));
                 return at + 4;
             default:
                 throw new InvalidOperationException($"Column {column.Name}: no RowBinary encoding for {column.Kind}");

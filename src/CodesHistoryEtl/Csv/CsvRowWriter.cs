@@ -158,7 +158,7 @@ public sealed class CsvRowWriter(Stream output)
     /// </summary>
     private int DateTime(Span<byte> span, int at, long epochMillis, int column)
     {
-        var seconds = Math.DivRem(epochMillis, 1000, out var milliseconds) - (milliseconds < 0 ? 1 : 0);
+        var seconds = ExportRow.EpochSeconds(epochMillis);
         var day = Math.DivRem(seconds, 86_400, out var second) - (second < 0 ? 1 : 0);
         second = second < 0 ? second + 86_400 : second;
         var date = _dates.AsSpan(column * 10, 10);

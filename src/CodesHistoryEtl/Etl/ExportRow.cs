@@ -33,6 +33,9 @@ public sealed class ExportRow
         ? ReferenceEquals(column, Columns.Id) && _hasId ? _id : throw NotA(column, "text")
         : Source.Utf8(column.SourceOrdinal);
 
+    /// <summary>The epoch second that holds <paramref name="epochMillis"/> (rounded down, also before 1970): a DateTime's value.</summary>
+    public static long EpochSeconds(long epochMillis) => Math.DivRem(epochMillis, 1000, out var milliseconds) - (milliseconds < 0 ? 1 : 0);
+
     /// <summary>Elements of an array column (0 for NULL).</summary>
     public int ArrayLength(Column column) => Source.ArrayLength(column.SourceOrdinal);
 
