@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using CodesHistoryEtl.Config;
 using CodesHistoryEtl.Etl;
@@ -23,8 +22,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
     /// <summary>Windows (their range conditions) this sink has begun: beginning one again is a re-read by the same run.</summary>
     private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
 
-    /// <summary>Query ids of this sink's inserts whose body ended cleanly and whose answer is still awaited.</summary>
-    private readonly ConcurrentDictionary<string, bool> _endedInFlight = new(StringComparer.Ordinal);
+    private readonly EndedInserts _ended = new();
 
     private ClickHouseSettings Settings => client.Settings;
 
@@ -70,7 +68,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
 
         var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
         return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId),
-            (rows, token) => ReplaceEarlierRowsAsync(range, loadId, rows, token), _endedInFlight, ct);
+            (rows, token) => ReplaceEarlierRowsAsync(range, loadId, rows, token), _ended, ct);
     }
 
     /// <summary>
@@ -140,7 +138,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
     /// </summary>
     private async Task WaitForEarlierInsertsAsync(CancellationToken ct)
     {
-        var own = string.Join(", ", _endedInFlight.Keys.Select(id => $"'{id}'"));
+        var own = string.Join(", ", _ended.QueryIds.Select(id => $"'{id}'"));
         var sql = $"SELECT count() FROM system.processes WHERE startsWith(query_id, '{InsertQueryIdPrefix}')" +
             (own.Length > 0 ? $" AND query_id NOT IN ({own})" : "");
         await PollUntilZeroAsync(() => client.QueryLongAsync("wait for earlier inserts", sql, ct), _ => new ClickHouseException("wait for earlier inserts", sql, null, null,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using CodesHistoryEtl.Etl;
 
@@ -29,15 +28,15 @@ public sealed class WindowInsert : IAsyncDisposable
     private readonly TimeSpan _answerTimeout;
     private readonly Func<long, CancellationToken, Task> _verify;
     private readonly Task<HttpResponseMessage> _send;
-    private readonly ConcurrentDictionary<string, bool> _endedInFlight;
+    private readonly EndedInserts _ended;
     private bool _bodyEnded;
     private bool _committed;
 
     internal WindowInsert(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings, RowEncoder encoder,
-        Func<long, CancellationToken, Task> verify, ConcurrentDictionary<string, bool> endedInFlight, CancellationToken ct)
+        Func<long, CancellationToken, Task> verify, EndedInserts ended, CancellationToken ct)
     {
         QueryId = settings["query_id"];
-        _endedInFlight = endedInFlight;
+        _ended = ended;
         _encoder = encoder;
         _answerTimeout = client.CallTimeout;
         _verify = verify;
@@ -79,9 +78,7 @@ public sealed class WindowInsert : IAsyncDisposable
         _bodyEnded = true;
         await _callerToken.DisposeAsync().ConfigureAwait(false);
         // ended cleanly: while its request runs it is this process's own insert being committed, not an abandoned one
-        _endedInFlight[QueryId] = true;
-        _ = _send.ContinueWith(static (_, state) => ((WindowInsert)state!).LeaveInFlight(), this,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ended.Track(QueryId, _send);
         await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
         _timer.CancelAfter(_answerTimeout);
     }
@@ -134,8 +131,6 @@ public sealed class WindowInsert : IAsyncDisposable
         _timer.Dispose();
         _abort.Dispose();
     }
-
-    private void LeaveInFlight() => _endedInFlight.TryRemove(QueryId, out _);
 
     private async Task<HttpResponseMessage> SendAsync(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings)
     {
