@@ -13,13 +13,7 @@ public static class RowBinary
         output.Advance(1);
     }
 
-    public static void WriteUInt16(IBufferWriter<byte> output, ushort value)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(output.GetSpan(2), value);
-        output.Advance(2);
-    }
-
-    public static void WriteUInt32(IBufferWriter<byte> output, uint value)
+    private static void WriteUInt32(IBufferWriter<byte> output, uint value)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
         output.Advance(4);
@@ -31,7 +25,7 @@ public static class RowBinary
         output.Advance(8);
     }
 
-    public static void WriteVarUInt(IBufferWriter<byte> output, ulong value) => output.Advance(VarUInt(output.GetSpan(10), 0, value));
+    private static void WriteVarUInt(IBufferWriter<byte> output, ulong value) => output.Advance(VarUInt(output.GetSpan(10), 0, value));
 
     /// <summary>A LEB128 length at <paramref name="at"/> (up to 10 bytes); returns the position after it.</summary>
     public static int VarUInt(Span<byte> span, int at, ulong value)
