@@ -7,7 +7,5 @@ public sealed record ServerInfo(ServerVersion Version, IReadOnlySet<string> Know
     public static readonly string[] OptionalSettings =
         ["async_insert", "allow_experimental_low_cardinality_type", "insert_distributed_sync", "insert_deduplicate"];
 
-    public bool IsModern => Version.IsAtLeast(ServerVersion.Modern);
-
     public bool Knows(string setting) => KnownSettings.Contains(setting);
 }

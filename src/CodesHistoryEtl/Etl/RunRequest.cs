@@ -5,7 +5,4 @@ namespace CodesHistoryEtl.Etl;
 /// that plans from the watermark once it holds the lock; whether it only looks (<c>--dry-run</c>); and whether it is
 /// a backfill that skips committed windows (decided under the lock).
 /// </summary>
-public sealed record RunRequest(WindowPlanner Planner, IReadOnlyList<Window>? ExplicitWindows, bool DryRun, BackfillMode Backfill = BackfillMode.None)
-{
-    public bool IsScheduled => ExplicitWindows is null;
-}
+public sealed record RunRequest(WindowPlanner Planner, IReadOnlyList<Window>? ExplicitWindows, bool DryRun, BackfillMode Backfill = BackfillMode.None);
