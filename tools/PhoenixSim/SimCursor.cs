@@ -31,7 +31,7 @@ internal static class SimCursor
         var values = request.HasParameterValues ? request.ParameterValues : [];
         if (values.Count != query.ParameterCount)
         {
-            throw new SimSqlException($"ERROR 2004 (INT05): Parameter value unbound. {query.ParameterCount} parameters, {values.Count} values (has_parameter_values={request.HasParameterValues})", "INT05");
+            throw new SimSqlException($"ERROR 2004 (INT05): Parameter value unbound. {query.ParameterCount} parameters, {values.Count} values (has_parameter_values={request.HasParameterValues})");
         }
 
         var next = 0;
@@ -107,7 +107,7 @@ internal static class SimCursor
         var fits = options.TsUnits == TimeUnits.Millis ? isNumber : isTimestamp;
         return fits
             ? value.NumberValue
-            : throw new SimSqlException($"ERROR 203 (22005): Type mismatch. {(options.TsUnits == TimeUnits.Millis ? "BIGINT" : "TIMESTAMP")} and {value.Type} for {options.TsColumn.ToUpperInvariant()}", "22005");
+            : throw new SimSqlException($"ERROR 203 (22005): Type mismatch. {(options.TsUnits == TimeUnits.Millis ? "BIGINT" : "TIMESTAMP")} and {value.Type} for {options.TsColumn.ToUpperInvariant()}");
     }
 
     private static SimResult ExplainRows(SimOptions options, (long From, long To) bounds)

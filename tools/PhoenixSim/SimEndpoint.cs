@@ -182,7 +182,7 @@ public sealed class SimEndpoint(SimDataSet data, SimFaults faults, TimeProvider 
         var query = SimQuery.Parse(request.Sql, data.Options);
         var bounds = query.ParameterCount == 0
             ? (query.Low.Millis, query.High.Millis)
-            : throw new SimSqlException("ERROR 2004 (INT05): Parameter value unbound. Parameter at index 1 is unbound", "INT05");
+            : throw new SimSqlException("ERROR 2004 (INT05): Parameter value unbound. Parameter at index 1 is unbound");
         return Run(statement, query, bounds, SimCursor.RowLimit(request.MaxRowsTotal, request.MaxRowCount), request.FirstFrameMaxSize);
     }
 

@@ -18,24 +18,24 @@ public sealed partial record SimQuery(bool Explain, IReadOnlyList<Column> Column
         var match = Pattern().Match(sql);
         if (!match.Success)
         {
-            throw new SimSqlException($"ERROR 601 (42P00): Syntax error. Unsupported statement for the Phoenix simulator: {sql}", "42P00");
+            throw new SimSqlException($"ERROR 601 (42P00): Syntax error. Unsupported statement for the Phoenix simulator: {sql}");
         }
 
         var table = match.Groups["table"].Value;
         if (!string.Equals(table, options.Table, StringComparison.OrdinalIgnoreCase))
         {
-            throw new SimSqlException($"ERROR 1012 (42M03): Table undefined. tableName={table.ToUpperInvariant()}", "42M03");
+            throw new SimSqlException($"ERROR 1012 (42M03): Table undefined. tableName={table.ToUpperInvariant()}");
         }
 
         var columns = match.Groups["cols"].Value.Split(',').Select(n => n.Trim()).Select(name =>
             CodesHistoryEtl.Etl.Columns.Source.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new SimSqlException($"ERROR 504 (42703): Undefined column. columnName={table.ToUpperInvariant()}.{name.ToUpperInvariant()}", "42703"))
+            ?? throw new SimSqlException($"ERROR 504 (42703): Undefined column. columnName={table.ToUpperInvariant()}.{name.ToUpperInvariant()}"))
             .ToArray();
         foreach (var ts in new[] { match.Groups["ts1"].Value, match.Groups["ts2"].Value })
         {
             if (!string.Equals(ts, options.TsColumn, StringComparison.OrdinalIgnoreCase))
             {
-                throw new SimSqlException($"ERROR 601 (42P00): Syntax error. The simulator filters only on {options.TsColumn.ToUpperInvariant()}, not {ts.ToUpperInvariant()}", "42P00");
+                throw new SimSqlException($"ERROR 601 (42P00): Syntax error. The simulator filters only on {options.TsColumn.ToUpperInvariant()}, not {ts.ToUpperInvariant()}");
             }
         }
 
@@ -54,7 +54,7 @@ public sealed partial record SimQuery(bool Explain, IReadOnlyList<Column> Column
         if (isTimestamp != (options.TsUnits == CodesHistoryEtl.Config.TimeUnits.Timestamp))
         {
             var (column, literal) = isTimestamp ? ("BIGINT", "TIMESTAMP") : ("TIMESTAMP", "BIGINT");
-            throw new SimSqlException($"ERROR 203 (22005): Type mismatch. {column} and {literal} for {options.TsColumn.ToUpperInvariant()} in {sql}", "22005");
+            throw new SimSqlException($"ERROR 203 (22005): Type mismatch. {column} and {literal} for {options.TsColumn.ToUpperInvariant()} in {sql}");
         }
 
         if (!isTimestamp)
@@ -66,7 +66,7 @@ public sealed partial record SimQuery(bool Explain, IReadOnlyList<Column> Column
         return DateTime.TryParseExact(inner, ["yyyy-MM-dd HH:mm:ss.fff", "yyyy-MM-dd HH:mm:ss"], CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var utc)
             ? SimBound.Literal(new DateTimeOffset(utc).ToUnixTimeMilliseconds())
-            : throw new SimSqlException($"ERROR 201 (22000): Illegal data. Unparseable timestamp '{inner}'", "22000");
+            : throw new SimSqlException($"ERROR 201 (22000): Illegal data. Unparseable timestamp '{inner}'");
     }
 
     [GeneratedRegex(@"^\s*(?<explain>EXPLAIN\s+)?SELECT\s+(?<cols>[A-Za-z0-9_,\s]+?)\s+FROM\s+(?<table>[A-Za-z0-9_.]+)\s+WHERE\s+(?<ts1>[A-Za-z0-9_]+)\s*>=\s*(?<lo>\?|TO_TIMESTAMP\('[^']*'\)|-?\d+)\s+AND\s+(?<ts2>[A-Za-z0-9_]+)\s*<\s*(?<hi>\?|TO_TIMESTAMP\('[^']*'\)|-?\d+)\s*$",
