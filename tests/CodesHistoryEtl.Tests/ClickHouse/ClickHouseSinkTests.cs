@@ -237,6 +237,39 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task The_next_window_does_not_wait_for_this_run_s_own_insert_the_server_is_still_committing()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        // every insert into the table takes the server 3 s more: a materialized view that sleeps on each block
+        await fixture.QueryAsync($"CREATE MATERIALIZED VIEW {target.Settings.Database}.slow ENGINE = Null AS SELECT sleep(3) AS s FROM {target.Table}");
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        var loadId = Guid.NewGuid();
+        var next = (Since: Until, Until: Until.AddHours(1));
+        var running = $"SELECT count() FROM system.processes WHERE startsWith(query_id, 'etl-insert-{target.InsertTable}-')";
+
+        await using var first = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        foreach (var row in Window(10, Since, Until))
+        {
+            await first.WriteAsync(row, Ct);
+        }
+
+        await first.EndBodyAsync();
+        for (var i = 0; i < 100 && await fixture.QueryAsync(running) == "0\n"; i++)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        await using var second = await sink.BeginWindowAsync(next.Since, next.Until, loadId, Ct);
+
+        // the window began while the first one was still being committed: the run's own insert was not waited for
+        Assert.Equal("1\n", await fixture.QueryAsync(running));
+        Assert.Equal(10, await first.CommitAsync(Ct));
+        await second.WriteAsync(Window(1, next.Since, next.Until).Single(), Ct);
+        Assert.Equal(1, await second.CompleteAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_commit_that_finds_other_rows_under_its_load_id_fails_and_deletes_nothing()
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
