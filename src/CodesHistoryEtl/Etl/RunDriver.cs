@@ -8,7 +8,7 @@ namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// <c>etl run</c> from start to end: ensure the journal's schema, take the run lock, sanitize stale journal rows,
-/// plan the windows, journal the run with a heartbeat, ensure ClickHouse's schema, run the windows (<see cref="WindowLoop"/>),
+/// plan the windows, journal the run with a heartbeat, run the windows (<see cref="WindowLoop"/>, which ensures ClickHouse's schema first),
 /// and close the journal and the run registry with the outcome. Throws <see cref="RunBusyException"/> when another run holds the lock.
 /// </summary>
 public sealed class RunDriver(EtlSettings settings, Guid runId)
@@ -47,15 +47,8 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
             await using var heartbeat = Heartbeat.Start(_journal, journalId,
                 () => new RunProgress(counters.Current, counters.WindowsDone, counters.RowsRead, counters.RowsWritten, counters.RowsRejected));
             using var runToken = CancellationTokenSource.CreateLinkedTokenSource(ct, heartbeat.Lost);
-            if (await MigrateClickHouseAsync(clickHouse, runToken.Token, ct) is { } failed)
-            {
-                outcome = failed;
-                return outcome;
-            }
-
-            var sink = new ClickHouseSink(clickHouse, settings.ProcessName, settings.FailPoint);
             var loop = new WindowLoop(settings, phoenixSettings, runId, journal, journalId, watermarks, counters, runLock, heartbeat);
-            outcome = await loop.RunAsync(windows, skipped, watermark, sink, runToken.Token, ct);
+            outcome = await loop.RunAsync(windows, skipped, watermark, clickHouse, runToken.Token, ct);
         }
         finally
         {
@@ -65,33 +58,6 @@ public sealed class RunDriver(EtlSettings settings, Guid runId)
         }
 
         return outcome;
-    }
-
-    /// <summary>
-    /// ClickHouse's schema, under the lock and with the run journaled: a ClickHouse that is down or refuses the schema
-    /// fails this run before its first window, and the journal shows why. Null when the schema is current.
-    /// </summary>
-    private async Task<RunOutcome?> MigrateClickHouseAsync(ClickHouseClient clickHouse, CancellationToken runToken, CancellationToken signal)
-    {
-        try
-        {
-            await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(runToken);
-            return null;
-        }
-        catch (OperationCanceledException) when (signal.IsCancellationRequested)
-        {
-            Log.Warning("Stopped by a signal before the first window; nothing was written");
-            return RunOutcome.Cancelled;
-        }
-        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
-        {
-            return RunOutcome.Failed("heartbeat_lost", "the journal heartbeat could not be written while ClickHouse's schema was checked");
-        }
-        catch (ClickHouseException e)
-        {
-            Log.Error("Run failed (clickhouse) before its first window: {Error}. Nothing was written; the watermark stays where it was", e.Message);
-            return RunOutcome.Failed("clickhouse", e.Message);
-        }
     }
 
     private IReadOnlyList<Window> PlanScheduled(WindowPlanner planner, DateTimeOffset? watermark)

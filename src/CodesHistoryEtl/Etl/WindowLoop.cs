@@ -7,9 +7,10 @@ using Serilog;
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// The windows of one run, in order: each is read into CSV and ClickHouse (<see cref="WindowRunner"/>, a lost Phoenix
-/// session re-reads it from its start) and committed while the next one is read (<see cref="WindowCommits"/>). A failure
-/// or a signal becomes the run's <see cref="RunOutcome"/>, with the window before it committed first.
+/// The windows of one run, in order, after ClickHouse's schema: each is read into CSV and ClickHouse
+/// (<see cref="WindowRunner"/>, a lost Phoenix session re-reads it from its start) and committed while the next one is
+/// read (<see cref="WindowCommits"/>). A failure or a signal, also while the schema is checked, becomes the run's
+/// <see cref="RunOutcome"/>, with the window before it committed first.
 /// </summary>
 internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSettings, Guid runId, RunJournal journal, long journalId,
     WatermarkStore watermarks, RunCounters counters, RunLock runLock, Heartbeat heartbeat)
@@ -18,22 +19,25 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
     /// Runs <paramref name="windows"/> (but <paramref name="skipped"/>) from <paramref name="watermark"/>. <paramref name="runToken"/> ends
     /// with a signal or a lost heartbeat; <paramref name="signal"/> tells the two apart.
     /// </summary>
-    public async Task<RunOutcome> RunAsync(IReadOnlyList<Window> windows, IReadOnlySet<Window> skipped, DateTimeOffset? watermark, ClickHouseSink sink,
+    public async Task<RunOutcome> RunAsync(IReadOnlyList<Window> windows, IReadOnlySet<Window> skipped, DateTimeOffset? watermark, ClickHouseClient clickHouse,
         CancellationToken runToken, CancellationToken signal)
     {
-        if (windows.Count == 0)
-        {
-            Log.Information("Nothing to do: the watermark {Watermark:O} is already at now - SAFETY_LAG_MIN", watermark);
-            return RunOutcome.Ok;
-        }
-
-        Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
-            windows[^1].Until, windows[0].Length.TotalMinutes);
         await using var phoenix = new PhoenixClient(phoenixSettings);
+        var sink = new ClickHouseSink(clickHouse, settings.ProcessName, settings.FailPoint);
         var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters, runLock.EnsureHeldAsync, settings.FailPoint);
         await using var commits = new WindowCommits(journal, journalId, watermarks, settings.ProcessName, counters, watermark, heartbeat.Lost);
         try
         {
+            // under the lock and journaled: a ClickHouse that is down or refuses the schema fails the run here, and the journal says why
+            await new ClickHouseMigrator(clickHouse, MigrationContext.From(settings.ClickHouse, settings.Window.BusinessTz.Id)).MigrateAsync(runToken);
+            if (windows.Count == 0)
+            {
+                Log.Information("Nothing to do: the watermark {Watermark:O} is already at now - SAFETY_LAG_MIN", watermark);
+                return RunOutcome.Ok;
+            }
+
+            Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
+                windows[^1].Until, windows[0].Length.TotalMinutes);
             foreach (var window in windows)
             {
                 if (skipped.Contains(window))
@@ -63,7 +67,15 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
         }
         catch (OperationCanceledException) when (signal.IsCancellationRequested)
         {
-            Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", counters.Current, commits.Watermark);
+            if (counters.Current is { } current)
+            {
+                Log.Warning("Stopped by a signal: window {Window} was not committed; the watermark stays at {Watermark:O}", current, commits.Watermark);
+            }
+            else
+            {
+                Log.Warning("Stopped by a signal before the first window; nothing was written");
+            }
+
             return RunOutcome.Cancelled;
         }
         catch (OperationCanceledException) when (heartbeat.Lost.IsCancellationRequested)
@@ -113,8 +125,16 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
 
     private static RunOutcome Fail(string kind, string message, WindowCommits commits, RunCounters counters)
     {
-        Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
-            kind, commits.Failed ?? counters.Current, message, commits.Watermark);
+        if ((commits.Failed ?? counters.Current) is { } window)
+        {
+            Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
+                kind, window, message, commits.Watermark);
+        }
+        else
+        {
+            Log.Error("Run failed ({Kind}) before its first window: {Error}. Nothing was written; the watermark stays where it was", kind, message);
+        }
+
         LogSummary(counters);
         return RunOutcome.Failed(kind, message);
     }
