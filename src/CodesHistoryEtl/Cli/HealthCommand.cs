@@ -16,7 +16,7 @@ namespace CodesHistoryEtl.Cli;
 public static class HealthCommand
 {
     private static readonly Option<bool> Json = new("--json") { Description = "One JSON object instead of the lines" };
-    private static readonly Option<bool> AlertOption = new("--alert") { Description = "Send one alert per problem (Telegram, webhook, meta.etl_alerts); a failed run whose own alert got through is not sent again" };
+    private static readonly Option<bool> AlertOption = new("--alert") { Description = "Send one alert per problem (Telegram, webhook, meta.etl_alerts); what a failed run's own alert already reported (its failure, ClickHouse unreachable) is not sent again" };
 
     public static Command Build()
     {
