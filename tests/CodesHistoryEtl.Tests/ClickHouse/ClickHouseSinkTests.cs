@@ -221,13 +221,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
             await other.WriteAsync(row, Ct); // enough for the server to start the query (a few KiB it does not)
         }
 
-        var running = $"SELECT count() FROM system.processes WHERE startsWith(query_id, 'etl-insert-{target.InsertTable}-')";
-        for (var i = 0; i < 100 && await fixture.QueryAsync(running) == "0\n"; i++)
-        {
-            await Task.Delay(50, Ct);
-        }
-
-        Assert.Equal("1\n", await fixture.QueryAsync(running));
+        Assert.Equal(1, await WaitForRunningInsertsAsync(target));
         var error = await Assert.ThrowsAsync<ClickHouseException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(next.Since, next.Until, Guid.NewGuid(), Ct));
         Assert.Contains($"an earlier insert into {target.InsertTable} is still running after 1 s (CH_TIMEOUT_SEC)", error.Message, StringComparison.Ordinal);
         Assert.Contains("KILL QUERY WHERE startsWith(query_id, 'etl-insert-", error.Message, StringComparison.Ordinal);
@@ -246,7 +240,6 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var sink = new ClickHouseSink(client, "job");
         var loadId = Guid.NewGuid();
         var next = (Since: Until, Until: Until.AddHours(1));
-        var running = $"SELECT count() FROM system.processes WHERE startsWith(query_id, 'etl-insert-{target.InsertTable}-')";
 
         await using var first = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
         foreach (var row in Window(10, Since, Until))
@@ -255,15 +248,12 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         }
 
         await first.EndBodyAsync();
-        for (var i = 0; i < 100 && await fixture.QueryAsync(running) == "0\n"; i++)
-        {
-            await Task.Delay(20, Ct);
-        }
+        Assert.Equal(1, await WaitForRunningInsertsAsync(target));
 
         await using var second = await sink.BeginWindowAsync(next.Since, next.Until, loadId, Ct);
 
         // the window began while the first one was still being committed: the run's own insert was not waited for
-        Assert.Equal("1\n", await fixture.QueryAsync(running));
+        Assert.Equal(1, await RunningInsertsAsync(target));
         Assert.Equal(10, await first.CommitAsync(Ct));
         await second.WriteAsync(Window(1, next.Since, next.Until).Single(), Ct);
         Assert.Equal(1, await second.CompleteAsync(Ct));
@@ -310,6 +300,26 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var target = await ClickHouseTestTarget.CreateAsync(fixture, migrate: false);
         using var client = new ClickHouseClient(target.Settings);
         await Assert.ThrowsAsync<ArgumentException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(Since.AddMilliseconds(1), Until, Guid.NewGuid(), Ct));
+    }
+
+    /// <summary>Window inserts into the target table that the server is running now.</summary>
+    private async Task<long> RunningInsertsAsync(ClickHouseTestTarget target) => long.Parse(await fixture.QueryAsync(
+        $"SELECT count() FROM system.processes WHERE startsWith(query_id, 'etl-insert-{target.InsertTable}-')"), CultureInfo.InvariantCulture);
+
+    /// <summary>Waits up to 5 s for the server to start running a window insert; returns how many run.</summary>
+    private async Task<long> WaitForRunningInsertsAsync(ClickHouseTestTarget target)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await RunningInsertsAsync(target) is > 0 and var running)
+            {
+                return running;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        return 0;
     }
 
     /// <summary>Waits until the window holds more than <paramref name="above"/> rows; returns how many (0 after 10 s).</summary>
