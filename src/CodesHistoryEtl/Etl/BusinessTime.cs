@@ -43,6 +43,21 @@ public static class BusinessTime
     public static DateOnly DayOf(DateTimeOffset instant, TimeZoneInfo businessTz) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, businessTz).DateTime);
 
+    /// <summary>
+    /// <c>[since, until)</c> in business time, for people: <c>2025-08-01 05:00..06:00</c>, the end's date only when it
+    /// differs, a whole day as <c>2025-08-01 00:00..24:00</c>.
+    /// </summary>
+    public static string Range(DateTimeOffset since, DateTimeOffset until, TimeZoneInfo businessTz)
+    {
+        var (from, to) = (Minute(since, businessTz), Minute(until, businessTz));
+        var endsAtNextMidnight = to[11..] == "00:00" && to[..10] == Minute(since.AddDays(1), businessTz)[..10];
+        return to[..10] == from[..10] ? $"{from}..{to[11..]}" : endsAtNextMidnight ? $"{from}..24:00" : $"{from}..{to}";
+    }
+
+    /// <summary>The instant in business time to the minute: <c>2025-08-01 05:00</c>.</summary>
+    public static string Minute(DateTimeOffset instant, TimeZoneInfo businessTz) =>
+        TimeZoneInfo.ConvertTime(instant, businessTz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
     /// <summary>The instant in business time, for logs and file names.</summary>
     public static DateTimeOffset ToBusiness(DateTimeOffset instant, TimeZoneInfo businessTz) =>
         TimeZoneInfo.ConvertTime(instant, businessTz);

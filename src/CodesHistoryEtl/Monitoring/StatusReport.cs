@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Journal;
 
 namespace CodesHistoryEtl.Monitoring;
@@ -53,16 +54,9 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
         }),
     });
 
-    /// <summary>A range in business time, the end's date only when it differs: a whole day reads 2025-08-01 00:00..24:00.</summary>
-    private string Span(DateTimeOffset since, DateTimeOffset until)
-    {
-        var (from, to) = (Business(since), Business(until));
-        var endsAtNextMidnight = to[11..] == "00:00" && to[..10] == Business(since.AddDays(1))[..10];
-        return to[..10] == from[..10] ? $"{from}..{to[11..]}" : endsAtNextMidnight ? $"{from}..24:00" : $"{from}..{to}";
-    }
+    private string Span(DateTimeOffset since, DateTimeOffset until) => BusinessTime.Range(since, until, BusinessTz);
 
-    private string Business(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, BusinessTz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    private string Business(DateTimeOffset instant) => BusinessTime.Minute(instant, BusinessTz);
 
     private static string Age(TimeSpan span) => span.TotalDays >= 1
         ? $"{(int)span.TotalDays}d {span.Hours}h"
