@@ -7,8 +7,9 @@ using Serilog;
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// The windows of one run, in order, after ClickHouse's schema: each is read into CSV and ClickHouse
-/// (<see cref="WindowRunner"/>, a lost Phoenix session re-reads it from its start) and committed while the next one is
+/// The windows of one run, in order, after ClickHouse's schema: each is reopened in the journal's committed windows,
+/// read into CSV and ClickHouse (<see cref="WindowRunner"/>, a lost Phoenix session re-reads it from its start) and
+/// committed while the next one is
 /// read (<see cref="WindowCommits"/>). A failure or a signal, also while the schema is checked, becomes the run's
 /// <see cref="RunOutcome"/>, with the window before it committed first.
 /// </summary>
@@ -49,6 +50,8 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 StreamedWindow streamed;
                 try
                 {
+                    // no longer committed from here until this run commits it: if the run dies meanwhile, health and backfill see the hole
+                    await journal.ReopenWindowAsync(window, runToken);
                     streamed = await StreamWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
                 }
                 catch (Exception e) when (commits.HasPending)

@@ -15,29 +15,72 @@ public sealed class CommittedWindows
     private CommittedWindows(List<Window> ranges) => _ranges = ranges;
 
     /// <summary>Reads the committed windows overlapping <paramref name="span"/>; a journal not migrated yet has none.</summary>
-    public static async Task<CommittedWindows> ReadAsync(JournalSettings settings, Window span, CancellationToken ct)
+    public static async Task<CommittedWindows> ReadAsync(JournalSettings settings, Window span, CancellationToken ct) =>
+        new(await ReadMergedAsync(settings, span.Since, span.Until, ct));
+
+    /// <summary>
+    /// The holes in the committed windows before <paramref name="until"/>, from where the process first committed (the
+    /// earliest committed window, or the range of the earliest run that committed one, in case that window was reopened):
+    /// windows a run reopened (<see cref="RunJournal.ReopenWindowAsync"/>) and did not commit again. None when nothing was committed.
+    /// </summary>
+    public static async Task<IReadOnlyList<Window>> GapsAsync(JournalSettings settings, DateTimeOffset until, CancellationToken ct)
+    {
+        var ranges = await ReadMergedAsync(settings, null, until, ct);
+        var gaps = new List<Window>();
+        var cursor = await FirstCommittingRunAsync(settings, until, ct) is { } first && (ranges.Count == 0 || first < ranges[0].Since)
+            ? first
+            : ranges.FirstOrDefault()?.Since;
+        if (cursor is not { } from)
+        {
+            return gaps;
+        }
+
+        foreach (var range in ranges.Append(new Window(until, until)))
+        {
+            if (range.Since > from)
+            {
+                gaps.Add(new Window(from, range.Since));
+            }
+
+            from = range.Until > from ? range.Until : from;
+        }
+
+        return gaps;
+    }
+
+    /// <summary>True when committed windows cover all of <paramref name="window"/>.</summary>
+    public bool Covers(Window window) => _ranges.Any(r => r.Since <= window.Since && r.Until >= window.Until);
+
+    private static async Task<List<Window>> ReadMergedAsync(JournalSettings settings, DateTimeOffset? since, DateTimeOffset until, CancellationToken ct)
     {
         var tables = JournalTables.For(settings.Table);
         var sql = $"""
             SELECT window_since, window_until FROM {tables.Committed}
-            WHERE process_name = $1 AND window_until > $2 AND window_since < $3
+            WHERE process_name = $1 AND ($2::timestamptz IS NULL OR window_until > $2) AND window_since < $3
             ORDER BY window_since, window_until
             """;
         try
         {
             await using var session = await PgSession.OpenAsync(settings.Dsn, "read committed windows", dedicated: false, ct);
             var rows = await session.QueryAsync("read committed windows", sql,
-                r => new Window(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)), ct, settings.ProcessName, span.Since, span.Until);
-            return new CommittedWindows(Merge(rows));
+                r => new Window(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)), ct, settings.ProcessName, since, until);
+            return Merge(rows);
         }
         catch (JournalException e) when (e.IsUndefinedTable)
         {
-            return new CommittedWindows([]);
+            return [];
         }
     }
 
-    /// <summary>True when committed windows cover all of <paramref name="window"/>.</summary>
-    public bool Covers(Window window) => _ranges.Any(r => r.Since <= window.Since && r.Until >= window.Until);
+    /// <summary>Where the earliest run that committed a window began (its first window), before <paramref name="until"/>.</summary>
+    private static async Task<DateTimeOffset?> FirstCommittingRunAsync(JournalSettings settings, DateTimeOffset until, CancellationToken ct)
+    {
+        var sql = $"SELECT min(window_since) FROM {JournalTables.For(settings.Table).Journal} WHERE process_name = $1 AND windows_done > 0 AND window_since < $2";
+        await using var session = await PgSession.OpenAsync(settings.Dsn, "read committed windows", dedicated: false, ct);
+        var first = await session.QueryAsync("read committed windows", sql, r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(0),
+            ct, settings.ProcessName, until);
+        return first[0];
+    }
 
     private static List<Window> Merge(IEnumerable<Window> sorted)
     {

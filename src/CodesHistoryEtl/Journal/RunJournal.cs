@@ -61,6 +61,29 @@ public sealed class RunJournal(JournalSettings settings)
     }
 
     /// <summary>
+    /// Before a window is written: its range stops counting as committed until <see cref="RecordWindowAsync"/> records it
+    /// again (committed windows overlapping it keep their parts outside it, with their run_id and rows_written). A run
+    /// that dies while replacing the window, when ClickHouse may hold its rows twice or in part, so leaves a hole in the
+    /// committed windows that <c>etl health</c> reports and <c>etl backfill</c> redoes, instead of the earlier commit hiding it.
+    /// </summary>
+    public async Task ReopenWindowAsync(Window window, CancellationToken ct)
+    {
+        var sql = $"""
+            WITH reopened AS (
+                DELETE FROM {_tables.Committed}
+                WHERE process_name = $1 AND window_until > $2 AND window_since < $3
+                RETURNING process_name, window_since, window_until, run_id, rows_written, committed_at)
+            INSERT INTO {_tables.Committed} (process_name, window_since, window_until, run_id, rows_written, committed_at)
+            SELECT process_name, window_since, $2::timestamptz, run_id, rows_written, committed_at FROM reopened WHERE window_since < $2
+            UNION ALL
+            SELECT process_name, $3::timestamptz, window_until, run_id, rows_written, committed_at FROM reopened WHERE window_until > $3
+            ON CONFLICT DO NOTHING
+            """;
+        await using var session = await OpenAsync("reopen window", ct);
+        await session.ExecuteAsync("reopen window", sql, ct, settings.ProcessName, window.Since, window.Until);
+    }
+
+    /// <summary>
     /// Adds one committed window's counts, remembers it as details.last_window and records it in the committed
     /// windows table, in one statement (so a window is counted in the journal exactly when backfill sees it as done).
     /// </summary>
