@@ -8,8 +8,8 @@ using Serilog;
 namespace CodesHistoryEtl.Cli;
 
 /// <summary>
-/// <c>etl health</c>: exit 0 when healthy, 2 with one line per problem (stale watermark, failed or stuck run,
-/// zero or low rows on the last complete business day, journal or ClickHouse unreachable). <c>--alert</c>
+/// <c>etl health</c>: exit 0 when healthy, 2 with one line per problem (stale watermark, failed or stuck run, holes in
+/// the committed windows, zero or low rows on the last complete business day, journal or ClickHouse unreachable). <c>--alert</c>
 /// sends one alert per problem, except a failed run that alerted itself (and ClickHouse unreachable when that run
 /// failed on ClickHouse); made for monitoring probes and the timer's OnFailure= hook.
 /// </summary>
@@ -20,7 +20,7 @@ public static class HealthCommand
 
     public static Command Build()
     {
-        var command = new Command("health", "Check the watermark lag, the last run, stuck runs and the last complete business day's rows; " +
+        var command = new Command("health", "Check the watermark lag, the last run, stuck runs, windows left uncommitted before the watermark and the last complete business day's rows; " +
                                             "exit 0 healthy, 2 unhealthy with one line per problem");
         command.Options.Add(Json);
         command.Options.Add(AlertOption);
@@ -37,6 +37,11 @@ public static class HealthCommand
         {
             status = await StatusCommand.ReadAsync(settings, 20, ct);
             problems.AddRange(check.RunProblems(status));
+            if (HealthCheck.CommittedUntil(status, settings.Window.LookbackMin) is { } until
+                && check.Uncommitted(await CommittedWindows.GapsAsync(settings.Journal, until, ct)) is { } uncommitted)
+            {
+                problems.Add(uncommitted);
+            }
         }
         catch (JournalException e)
         {

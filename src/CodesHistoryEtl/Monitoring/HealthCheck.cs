@@ -7,8 +7,8 @@ namespace CodesHistoryEtl.Monitoring;
 
 /// <summary>
 /// The rules of <c>etl health</c>, over a <see cref="StatusReport"/> and the row counts per business day:
-/// a lagging watermark, a failed last run, a stuck run, and a last complete business day with zero rows
-/// or far fewer rows than the median of the days before it.
+/// a lagging watermark, a failed last run, a stuck run, holes in the committed windows, and a last complete
+/// business day with zero rows or far fewer rows than the median of the days before it.
 /// </summary>
 public sealed class HealthCheck(HealthSettings health, JournalSettings journal, TimeZoneInfo businessTz)
 {
@@ -54,6 +54,37 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Up to where the committed windows must have no holes: before what the next scheduled run re-reads anyway
+    /// (LOOKBACK_MIN before the watermark). Null while a run is active (the window it replaces is reopened) or
+    /// before any watermark.
+    /// </summary>
+    public static DateTimeOffset? CommittedUntil(StatusReport status, int lookbackMin) =>
+        status.Active is null && status.Watermark is { } watermark ? watermark.AddMinutes(-lookbackMin) : null;
+
+    /// <summary>
+    /// Holes in the committed windows before the watermark: a window a run began to replace and did not commit (it was
+    /// killed, or failed and no later run redid it), whose rows ClickHouse may hold twice or in part. One problem
+    /// listing them, with the <c>etl backfill</c> that redoes exactly them.
+    /// </summary>
+    public HealthProblem? Uncommitted(IReadOnlyList<Window> gaps)
+    {
+        if (gaps.Count == 0)
+        {
+            return null;
+        }
+
+        const int listed = 5;
+        var ranges = string.Join(", ", gaps.Take(listed).Select(g => BusinessTime.Range(g.Since, g.Until, businessTz)));
+        var more = gaps.Count > listed ? $" and {gaps.Count - listed} more" : "";
+        var first = BusinessTime.DayOf(gaps[0].Since, businessTz);
+        var last = BusinessTime.DayOf(gaps[^1].Until.AddTicks(-1), businessTz).AddDays(1);
+        return new("UNCOMMITTED_WINDOWS",
+            $"{gaps.Count} range(s) before the watermark are not committed (business time {ranges}{more}): never loaded, or a run stopped " +
+            $"while replacing them and ClickHouse may hold their rows twice or in part; redo them (committed windows are skipped): " +
+            $"etl backfill --since {first:yyyy-MM-dd} --until {last:yyyy-MM-dd}");
     }
 
     /// <summary>The last finished run when it failed (not cancelled); null when it succeeded or there is none.</summary>

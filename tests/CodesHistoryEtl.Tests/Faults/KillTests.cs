@@ -68,6 +68,43 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
     }
 
     [Fact]
+    public async Task Kill9_while_a_rerun_replaces_a_window_behind_the_watermark_leaves_a_hole_that_health_reports_and_backfill_fills()
+    {
+        await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);
+        var windows = FaultScenario.Scheduled(2);
+        await FaultEndings.AssertRunLandsAsync(pipeline, windows);
+        Assert.DoesNotContain("UNCOMMITTED_WINDOWS", (await pipeline.RunAsync("health")).Stdout, StringComparison.Ordinal);
+        pipeline.Env["ETL_FAILPOINT"] = "replace-delete:1";
+
+        var killed = await pipeline.RunAsync(FaultScenario.RunArgs(windows));
+
+        // both copies of the first window are in ClickHouse, and the watermark is past it: no scheduled run will redo it
+        Assert.True(killed.ExitCode == SigKillExitCode, killed.Stderr);
+        Assert.Equal(2L * pipeline.Expected(windows[0]).Count, await pipeline.CountAsync(windows[0]));
+        Assert.Equal(windows[^1].Until, await pipeline.WatermarkAsync());
+        pipeline.Env.Remove("ETL_FAILPOINT");
+        await PostgresSessions.WaitUntilNoLockAsync(pipeline);
+
+        // the next scheduled run closes the killed run's row (until then health counts it as active) and goes on from the watermark
+        var scheduled = await pipeline.RunAsync("run");
+        Assert.True(scheduled.ExitCode == 0, scheduled.Stderr);
+        var health = await pipeline.RunAsync("health");
+        // the second window was reopened too: it was being read while the first one committed
+        Assert.Contains("UNCOMMITTED_WINDOWS: 1 range(s) before the watermark are not committed (business time 2025-08-01 06:00..08:00)", health.Stdout, StringComparison.Ordinal);
+        Assert.Contains("etl backfill --since 2025-08-01 --until 2025-08-02", health.Stdout, StringComparison.Ordinal);
+
+        var backfill = await pipeline.RunAsync("backfill", "--since", "2025-08-01", "--until", "2025-08-02");
+
+        // the day's windows but the scheduled run's are done, the killed ones among them
+        Assert.True(backfill.ExitCode == 0, backfill.Stderr);
+        var committed = FaultScenario.Scheduled(2 + FaultScenario.WindowsPerRun).Skip(2).ToList();
+        Assert.Contains($"Backfill day 2025-08-01: {24 - committed.Count} window(s) to do, {committed.Count} skipped (already committed)", backfill.Stderr, StringComparison.Ordinal);
+        var day = FaultScenario.Hours(24);
+        await FaultEndings.AssertLandedAsync(pipeline, day, day.Except(committed).ToList());
+        Assert.DoesNotContain("UNCOMMITTED_WINDOWS", (await pipeline.RunAsync("health")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kill9_from_outside_while_a_window_streams_and_the_next_run_resumes_at_the_watermark()
     {
         await using var pipeline = await FaultScenario.StartScheduledAsync(postgres, clickHouse);

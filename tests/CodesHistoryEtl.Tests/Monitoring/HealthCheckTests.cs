@@ -1,4 +1,5 @@
 using CodesHistoryEtl.Config;
+using CodesHistoryEtl.Etl;
 using CodesHistoryEtl.Journal;
 using CodesHistoryEtl.Monitoring;
 
@@ -88,5 +89,32 @@ public sealed class HealthCheckTests
         Assert.Equal(["ZERO_ROWS"], Codes(Now.AddMinutes(-30), [], Days(0, 1000, 1000)));
         Assert.Equal(["LOW_ROWS"], Codes(Now.AddMinutes(-30), [], Days(400, 1000, 900, 1100)));
         Assert.Empty(Codes(Now.AddMinutes(-30), [], Days(600, 1000, 900, 1100)));
+    }
+
+    [Fact]
+    public void Holes_in_the_committed_windows_are_checked_before_what_the_next_scheduled_run_rereads_and_not_while_a_run_is_active()
+    {
+        var watermark = Now.AddMinutes(-30);
+        Assert.Equal(watermark.AddMinutes(-120), HealthCheck.CommittedUntil(new StatusReport("p", Now, watermark, [Run(2, "ok", Now.AddHours(-1), Now)], Almaty), 120));
+        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, watermark, [Run(3, "running", Now.AddMinutes(-1), heartbeat: Now)], Almaty), 0));
+        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, null, [], Almaty), 0));
+    }
+
+    [Fact]
+    public void Holes_in_the_committed_windows_are_one_problem_listing_them_in_business_time_with_the_backfill_that_redoes_them()
+    {
+        var day = new DateTimeOffset(2025, 8, 1, 19, 0, 0, TimeSpan.Zero); // 2025-08-02 00:00 Almaty
+        Assert.Null(Check.Uncommitted([]));
+
+        var problem = Check.Uncommitted([new(day.AddHours(5), day.AddHours(6)), new(day.AddHours(23), day.AddHours(24))])!;
+
+        Assert.Equal("UNCOMMITTED_WINDOWS", problem.Code);
+        Assert.Contains("2 range(s) before the watermark are not committed (business time 2025-08-02 05:00..06:00, 2025-08-02 23:00..24:00)", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("etl backfill --since 2025-08-02 --until 2025-08-03", problem.Message, StringComparison.Ordinal);
+        Assert.False(problem.AlertedByRun);
+
+        var many = Check.Uncommitted(Enumerable.Range(0, 7).Select(i => new Window(day.AddDays(i), day.AddDays(i).AddHours(1))).ToList())!;
+        Assert.Contains("2025-08-06 00:00..01:00 and 2 more)", many.Message, StringComparison.Ordinal);
+        Assert.EndsWith("--since 2025-08-02 --until 2025-08-09", many.Message, StringComparison.Ordinal);
     }
 }
