@@ -126,12 +126,15 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
         _ => null,
     };
 
-    private static RunOutcome Fail(string kind, string message, WindowCommits commits, RunCounters counters)
+    private RunOutcome Fail(string kind, string message, WindowCommits commits, RunCounters counters)
     {
         if ((commits.Failed ?? counters.Current) is { } window)
         {
-            Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; the next run redoes the window",
-                kind, window, message, commits.Watermark);
+            var redo = commits.Watermark is { } watermark && window.Until <= watermark.AddMinutes(-settings.Window.LookbackMin)
+                ? "the window is behind it, so scheduled runs do not redo it: run this range again (etl health reports it as UNCOMMITTED_WINDOWS)"
+                : "the next run redoes the window";
+            Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; {Redo}",
+                kind, window, message, commits.Watermark, redo);
         }
         else
         {

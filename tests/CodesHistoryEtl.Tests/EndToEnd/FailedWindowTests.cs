@@ -27,6 +27,7 @@ public sealed class FailedWindowTests(PostgresFixture postgres, ClickHouseFixtur
         Assert.Equal("phoenix", journal.ErrorKind);
         Assert.False(string.IsNullOrEmpty(journal.ErrorMessage));
         Assert.Equal(2, journal.WindowsDone);
+        Assert.Contains("; the next run redoes the window", failed.Stderr, StringComparison.Ordinal);
         Assert.Equal(windows[1].Until, await pipeline.WatermarkAsync());
         Assert.All(windows.Take(2), w => Assert.True(File.Exists(Csv(pipeline, w))));
         Assert.All(windows.Skip(2), w => Assert.False(File.Exists(Csv(pipeline, w)), $"window {w} failed or never ran but has a CSV"));
@@ -37,6 +38,7 @@ public sealed class FailedWindowTests(PostgresFixture postgres, ClickHouseFixtur
         var before = await File.ReadAllBytesAsync(Csv(pipeline, windows[0]), TestContext.Current.CancellationToken);
         var failedAgain = await pipeline.RunAsync(run);
         Assert.True(failedAgain.ExitCode == ExitCodes.Failed, failedAgain.Stderr);
+        Assert.Contains("the window is behind it, so scheduled runs do not redo it: run this range again", failedAgain.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(Csv(pipeline, windows[0]), TestContext.Current.CancellationToken));
         Assert.Equal(windows[1].Until, await pipeline.WatermarkAsync());
         pipeline.AssertNoTemporaryFiles();
