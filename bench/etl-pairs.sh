@@ -2,12 +2,13 @@
 # Compares etl builds fairly on a noisy machine: one PhoenixSim day, then `etl run` of that day by each build in
 # turn, N rounds, so each pair runs back to back. Prints per run the etl's CPU per row (user, sys), wall time,
 # peak RSS (/usr/bin/time -v) and the ClickHouse server's CPU seconds during the run. No reference leg: for the issue's table use bench/pipeline.sh.
-# Usage: bench/etl-pairs.sh ROWS ROUNDS ETL_EXE [ETL_EXE ...]   (starts the local servers if they are not up)
+# Usage: [STEP_MIN=N] bench/etl-pairs.sh ROWS ROUNDS ETL_EXE [ETL_EXE ...]   (starts the local servers if they are not up;
+# STEP_MIN=1440 makes the day one window, to measure the memory a large window needs)
 # Example: ops/publish.sh /tmp/new && bench/etl-pairs.sh 1000000 4 /tmp/old/etl /tmp/new/etl
 # Everything it creates is removed on exit, also on failure (bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-(($# >= 3)) || { sed -n '2,7p' "$0" >&2; exit 64; }
+(($# >= 3)) || { sed -n '2,8p' "$0" >&2; exit 64; }
 rows=$1 rounds=$2
 shift 2
 

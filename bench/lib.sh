@@ -62,6 +62,7 @@ stop_sim() {
 }
 
 run_etl() { # etl db -> `etl run` of the simulated day into ClickHouse database db; /usr/bin/time -v in $work/etl.time
+  # STEP_MIN from the caller's environment (default hourly windows) comes with BUSINESS_TZ=UTC, so the grid fits the UTC day
   local etl=$1 db=$2
   databases+=("$db")
   rm -rf "$work/export" && mkdir -p "$work/export"
@@ -69,7 +70,7 @@ run_etl() { # etl db -> `etl run` of the simulated day into ClickHouse database 
   (cd "$work" && env -i PATH="$PATH" HOME="$HOME" ${DOTNET_ROOT:+DOTNET_ROOT="$DOTNET_ROOT"} \
     PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" PROCESS_NAME="$db" \
     CH_URL="$CH_URL" CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$work/export" \
-    /usr/bin/time -v -o "$work/etl.time" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
+    ${STEP_MIN:+STEP_MIN="$STEP_MIN" BUSINESS_TZ=UTC} /usr/bin/time -v -o "$work/etl.time" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
     >"$work/etl_$db.log" 2>&1 || { tail -20 "$work/etl_$db.log" >&2; exit 1; }
 }
 
