@@ -3,11 +3,13 @@ namespace CodesHistoryEtl.Csv;
 /// <summary>
 /// A file written under a hidden temporary name and renamed into place by <see cref="CommitAsync"/>
 /// after an fsync, so a reader never sees half a file and a re-run replaces the old one whole.
-/// Disposed without a commit, the temporary file is deleted.
+/// <see cref="Complete"/> starts the fsync early, in the background. Disposed without a commit, the
+/// temporary file is deleted.
 /// </summary>
 public sealed class AtomicFile : IAsyncDisposable
 {
     private readonly FileStream _file;
+    private Task? _onDisk;
     private bool _committed;
 
     public AtomicFile(string finalPath, Guid runId)
@@ -24,11 +26,17 @@ public sealed class AtomicFile : IAsyncDisposable
 
     public Stream Stream => _file;
 
-    /// <summary>Flushes to disk (fsync) and renames over <see cref="FinalPath"/>.</summary>
+    /// <summary>
+    /// Nothing more is written: starts the fsync on a pool thread, so the disk works while the caller goes on
+    /// (the run reads the next window). Its failure surfaces in <see cref="CommitAsync"/>.
+    /// </summary>
+    public void Complete() => _onDisk ??= Task.Run(() => _file.Flush(flushToDisk: true));
+
+    /// <summary>Waits for the fsync (started here unless <see cref="Complete"/> did) and renames over <see cref="FinalPath"/>.</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
-        await _file.FlushAsync(ct);
-        _file.Flush(flushToDisk: true);
+        Complete();
+        await _onDisk!.WaitAsync(ct);
         await _file.DisposeAsync();
         File.Move(TemporaryPath, FinalPath, overwrite: true);
         _committed = true;
@@ -36,6 +44,12 @@ public sealed class AtomicFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_onDisk is not null)
+        {
+            // the handle stays open until a running fsync ends; its error belongs to a commit that is not happening
+            await _onDisk.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         await _file.DisposeAsync();
         if (!_committed)
         {

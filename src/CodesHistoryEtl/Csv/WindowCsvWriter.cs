@@ -5,14 +5,16 @@ using CodesHistoryEtl.Etl;
 namespace CodesHistoryEtl.Csv;
 
 /// <summary>
-/// The CSV of one window (optionally gzip): rows stream through a 512 KiB buffer into a temporary file
-/// that <see cref="CommitAsync"/> renames into place. Disposed without a commit, nothing is left behind.
+/// The CSV of one window (optionally gzip): rows stream through a 512 KiB buffer into a temporary file;
+/// <see cref="CompleteAsync"/> ends it and starts its fsync, <see cref="CommitAsync"/> renames it into place.
+/// Disposed without a commit, nothing is left behind.
 /// </summary>
 public sealed class WindowCsvWriter : IAsyncDisposable
 {
     private readonly AtomicFile _file;
     private readonly Stream _payload;
     private readonly CsvRowWriter _rows;
+    private bool _completed;
 
     public WindowCsvWriter(ExportSettings export, Window window, TimeZoneInfo businessTz, Guid runId)
     {
@@ -33,14 +35,28 @@ public sealed class WindowCsvWriter : IAsyncDisposable
         return _rows.ShouldFlush ? _rows.FlushAsync(ct) : ValueTask.CompletedTask;
     }
 
-    public async Task CommitAsync(CancellationToken ct)
+    /// <summary>All rows are written: writes the buffer (and the gzip trailer) and starts the file's fsync in the background.</summary>
+    public async Task CompleteAsync(CancellationToken ct)
     {
+        if (_completed)
+        {
+            return;
+        }
+
         await _rows.FlushAsync(ct);
         if (_payload != _file.Stream)
         {
             await _payload.DisposeAsync();
         }
 
+        _completed = true;
+        _file.Complete();
+    }
+
+    /// <summary>Completes the file if <see cref="CompleteAsync"/> did not, waits until it is on disk and renames it into place.</summary>
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await CompleteAsync(ct);
         await _file.CommitAsync(ct);
     }
 

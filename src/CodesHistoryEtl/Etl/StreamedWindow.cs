@@ -6,8 +6,8 @@ namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// A window whose rows are all read and written (<see cref="WindowRunner"/>) but not committed. Two steps commit it:
-/// <see cref="EndAsync"/> confirms the run lock and ends the ClickHouse insert's body (the server then commits the rows
-/// on its own, while the run reads the next window); <see cref="CommitAsync"/> waits for ClickHouse's answer, checks the
+/// <see cref="EndAsync"/> completes the CSV, confirms the run lock and ends the ClickHouse insert's body (the server then
+/// commits the rows on its own, and the disk takes the CSV, while the run reads the next window); <see cref="CommitAsync"/> waits for ClickHouse's answer, checks the
 /// window's row count, confirms the lock again, renames the CSV into place and then the rejects file. Disposed before
 /// that, nothing of the window is committed: the temporary files are deleted, an open insert is aborted.
 /// </summary>
@@ -18,9 +18,13 @@ public sealed class StreamedWindow(Window window, long read, WindowInsert insert
 
     public Window Window => window;
 
-    /// <summary>Confirms the lock and ends the insert's body: a run that lost its lock commits nothing more.</summary>
+    /// <summary>
+    /// Completes the CSV (its last bytes written, its fsync started, which then runs while the next window is read), confirms
+    /// the lock and ends the insert's body: a run that lost its lock, or could not write the CSV, commits nothing more.
+    /// </summary>
     public async Task EndAsync(CancellationToken ct)
     {
+        await csv.CompleteAsync(ct);
         await confirmLock(ct);
         await insert.EndBodyAsync();
     }

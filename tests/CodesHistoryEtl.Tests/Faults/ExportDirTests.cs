@@ -61,6 +61,27 @@ public sealed class ExportDirTests(PostgresFixture postgres, ClickHouseFixture c
     }
 
     [Fact]
+    public async Task Export_dir_full_at_a_window_s_last_csv_write_fails_it_before_its_insert_ends_so_ClickHouse_gets_none_of_it()
+    {
+        // window 2's CSV (~180 KB) stays in the writer's buffer until the window ends, then does not fit in what is left of 128 KB
+        var big = Enumerable.Range(0, 40).Select(i => SampleRows.Make($"big-{i:D4}", 1, Windows[1].Since.AddSeconds(i),
+            ("b", SampleRows.Text(new string('x', 4_000)))));
+        var rows = SyntheticData.Generate(17, new DateOnly(2025, 7, 31), 2, 1_200).Concat(big);
+        await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, rows);
+        using var mount = TmpfsMount.Over(pipeline.ExportDir, "128k");
+
+        var failed = await pipeline.RunAsync(FaultScenario.RunArgs(Windows));
+
+        await FaultEndings.AssertFailedAsync(pipeline, failed, "export", "No space left on device", Windows[0].Until);
+        Assert.False(File.Exists(ExportFileNames.Csv(pipeline.Export, Windows[1], Pipeline.Almaty)));
+        Assert.True(await pipeline.CountAsync(Windows[1]) == 0, failed.Stderr); // the insert was cut off, not ended
+        await pipeline.AssertParityAsync(FirstOnly);
+
+        mount.Remount("size=4m");
+        await FaultEndings.AssertRunLandsAsync(pipeline, Windows);
+    }
+
+    [Fact]
     public async Task Missing_export_dir_is_created()
     {
         await using var pipeline = await Pipeline.StartAsync(postgres, clickHouse, SyntheticData.Generate(19, new DateOnly(2025, 7, 31), 2, 1_200));
