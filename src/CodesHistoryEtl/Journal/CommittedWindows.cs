@@ -16,17 +16,22 @@ public sealed class CommittedWindows
 
     /// <summary>Reads the committed windows overlapping <paramref name="span"/>; a journal not migrated yet has none.</summary>
     public static async Task<CommittedWindows> ReadAsync(JournalSettings settings, Window span, CancellationToken ct) =>
-        new(await ReadMergedAsync(settings, span.Since, span.Until, ct));
+        new(await ReadMergedAsync(settings, span.Since, span.Until, ct) ?? []);
 
     /// <summary>
     /// The holes in the committed windows before <paramref name="until"/>, from where the process first committed (the
     /// earliest committed window, or the range of the earliest run that committed one, in case that window was reopened):
-    /// windows a run reopened (<see cref="RunJournal.ReopenWindowAsync"/>) and did not commit again. None when nothing was committed.
+    /// windows a run reopened (<see cref="RunJournal.ReopenWindowAsync"/>) and did not commit again. None when nothing was
+    /// committed, or the table is not migrated yet (a new binary's health check before its first run).
     /// </summary>
     public static async Task<IReadOnlyList<Window>> GapsAsync(JournalSettings settings, DateTimeOffset until, CancellationToken ct)
     {
-        var ranges = await ReadMergedAsync(settings, null, until, ct);
         var gaps = new List<Window>();
+        if (await ReadMergedAsync(settings, null, until, ct) is not { } ranges)
+        {
+            return gaps;
+        }
+
         var cursor = await FirstCommittingRunAsync(settings, until, ct) is { } first && (ranges.Count == 0 || first < ranges[0].Since)
             ? first
             : ranges.FirstOrDefault()?.Since;
@@ -51,7 +56,8 @@ public sealed class CommittedWindows
     /// <summary>True when committed windows cover all of <paramref name="window"/>.</summary>
     public bool Covers(Window window) => _ranges.Any(r => r.Since <= window.Since && r.Until >= window.Until);
 
-    private static async Task<List<Window>> ReadMergedAsync(JournalSettings settings, DateTimeOffset? since, DateTimeOffset until, CancellationToken ct)
+    /// <summary>The committed windows overlapping <c>[since, until)</c>, merged; null when the table does not exist yet.</summary>
+    private static async Task<List<Window>?> ReadMergedAsync(JournalSettings settings, DateTimeOffset? since, DateTimeOffset until, CancellationToken ct)
     {
         var tables = JournalTables.For(settings.Table);
         var sql = $"""
@@ -68,7 +74,7 @@ public sealed class CommittedWindows
         }
         catch (JournalException e) when (e.IsUndefinedTable)
         {
-            return [];
+            return null;
         }
     }
 
