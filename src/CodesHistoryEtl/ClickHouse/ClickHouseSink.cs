@@ -45,9 +45,10 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
         var range = RangeCondition(since, until);
         var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
         await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
-        if (!_begun.Add(range) && await CountAsync($"{range} AND load_id = {Uuid(loadId)}", ct).ConfigureAwait(false) is > 0 and var own)
+        var ownRows = $"{range} AND load_id = {Uuid(loadId)}";
+        if (!_begun.Add(range) && await CountAsync(ownRows, ct).ConfigureAwait(false) is > 0 and var own)
         {
-            await DeleteAsync(range, $"load_id = {Uuid(loadId)}", own, "an earlier attempt of this run", ct).ConfigureAwait(false);
+            await DeleteAsync(ownRows, own, "an earlier attempt of this run", () => CountAsync(ownRows, ct), ct).ConfigureAwait(false);
         }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") + "-" + since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
@@ -73,25 +74,41 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
 
     /// <summary>
     /// After the insert committed: all its rows are there, then the range's rows of other load_ids are deleted
-    /// (ClickHouse shows both for that moment), then the window holds exactly the rows written.
+    /// (ClickHouse shows both for that moment) until none is visible, and this run's rows are still all there.
     /// </summary>
     private async Task ReplaceEarlierRowsAsync(string range, Guid loadId, long written, CancellationToken ct)
     {
-        // one scan for both counts: the range is not a prefix of the table's sort key, so each count reads whole partitions
-        var sql = $"SELECT countIf(load_id = {Uuid(loadId)}), count() FROM {InsertTable} WHERE {range}";
-        var counts = await client.QueryLongsAsync("count window", sql, 2, ct).ConfigureAwait(false);
-        var (own, all) = (counts[0], counts[1]);
+        var (own, others) = await CountByLoadAsync(range, loadId, ct).ConfigureAwait(false);
+        RequireWritten(own, written, CountByLoadSql(range, loadId), "the insert was partly dropped");
+        if (others > 0)
+        {
+            failPoint?.Reach("replace-delete");
+            // each poll counts both, so its last one also proves this run's rows are still whole
+            await DeleteAsync($"{range} AND load_id != {Uuid(loadId)}", others, "an earlier run", async () =>
+            {
+                (own, others) = await CountByLoadAsync(range, loadId, ct).ConfigureAwait(false);
+                return others;
+            }, ct).ConfigureAwait(false);
+            RequireWritten(own, written, CountByLoadSql(range, loadId), "another writer touched it or the insert was partly dropped");
+        }
+    }
+
+    /// <summary>The range's rows of <paramref name="loadId"/> and of every other load_id, in one scan (a count reads whole partitions: the range is not a prefix of the sort key).</summary>
+    private async Task<(long Own, long Others)> CountByLoadAsync(string range, Guid loadId, CancellationToken ct)
+    {
+        var counts = await client.QueryLongsAsync("count window", CountByLoadSql(range, loadId), 2, ct).ConfigureAwait(false);
+        return (counts[0], counts[1]);
+    }
+
+    private string CountByLoadSql(string range, Guid loadId) =>
+        $"SELECT countIf(load_id = {Uuid(loadId)}), countIf(load_id != {Uuid(loadId)}) FROM {InsertTable} WHERE {range}";
+
+    private static void RequireWritten(long own, long written, string sql, string cause)
+    {
         if (own != written)
         {
             throw new ClickHouseException("verify window", sql, null, 200,
-                $"the window holds {own} rows of this run after inserting {written}: the insert was partly dropped; re-run the window");
-        }
-
-        if (all > own)
-        {
-            failPoint?.Reach("replace-delete");
-            await DeleteAsync(range, $"load_id != {Uuid(loadId)}", all - own, "an earlier run", ct).ConfigureAwait(false);
-            await VerifyAsync(range, written, ct).ConfigureAwait(false);
+                $"the window holds {own} rows of this run after inserting {written}: {cause}; re-run the window");
         }
     }
 
@@ -104,15 +121,14 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
 
     private static string Uuid(Guid id) => $"toUUID('{id:D}')";
 
-    /// <summary>Deletes the <paramref name="rows"/> rows of the range that match <paramref name="which"/> (left by <paramref name="whose"/>) and waits until none is visible.</summary>
-    private async Task DeleteAsync(string range, string which, long rows, string whose, CancellationToken ct)
+    /// <summary>Deletes the <paramref name="rows"/> rows matching <paramref name="condition"/> (left by <paramref name="whose"/>) and polls <paramref name="left"/> until it is 0.</summary>
+    private async Task DeleteAsync(string condition, long rows, string whose, Func<Task<long>> left, CancellationToken ct)
     {
-        var condition = $"{range} AND {which}";
         var local = $"{Settings.Database}.{Settings.Table}";
         var sql = Settings.IsCluster
             ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {condition}"
             : $"ALTER TABLE {local} DELETE WHERE {condition}";
-        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", range, rows, whose);
+        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", condition, rows, whose);
         try
         {
             await client.ExecuteAsync("delete window", sql, ct).ConfigureAwait(false);
@@ -127,7 +143,9 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
             await client.ExecuteAsync("delete window", $"ALTER TABLE {local} DELETE WHERE {condition}", ct).ConfigureAwait(false);
         }
 
-        await WaitUntilEmptyAsync(condition, sql, ct).ConfigureAwait(false);
+        await PollUntilZeroAsync(left, n => new ClickHouseException("delete window", sql, null, null,
+            $"{n} rows to delete from the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
+            "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window"), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -146,11 +164,6 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
             $"if no other ETL run is alive, stop it with KILL QUERY WHERE startsWith(query_id, '{InsertQueryIdPrefix}') and re-run"), ct).ConfigureAwait(false);
     }
 
-    private Task WaitUntilEmptyAsync(string condition, string sql, CancellationToken ct) =>
-        PollUntilZeroAsync(() => CountAsync(condition, ct), left => new ClickHouseException("delete window", sql, null, null,
-            $"{left} rows to delete from the window are still there {Settings.TimeoutSec} s (CH_TIMEOUT_SEC) after the DELETE: " +
-            "the mutation has not finished; check system.mutations (is_done = 0) on every replica, then re-run the window"), ct);
-
     /// <summary>Polls <paramref name="count"/> until it is 0, backing off; past CH_TIMEOUT_SEC throws <paramref name="timedOut"/>(last count).</summary>
     private async Task PollUntilZeroAsync(Func<Task<long>> count, Func<long, ClickHouseException> timedOut, CancellationToken ct)
     {
@@ -166,16 +179,6 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
 
             await Task.Delay(interval, ct).ConfigureAwait(false);
             interval = interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
-        }
-    }
-
-    private async Task VerifyAsync(string condition, long written, CancellationToken ct)
-    {
-        var landed = await CountAsync(condition, ct).ConfigureAwait(false);
-        if (landed != written)
-        {
-            throw new ClickHouseException("verify window", $"SELECT count() FROM {InsertTable} WHERE {condition}", null, 200,
-                $"the window holds {landed} rows after inserting {written}: another writer touched it or the insert was partly dropped; re-run the window");
         }
     }
 
