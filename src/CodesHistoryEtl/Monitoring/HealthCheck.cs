@@ -58,11 +58,13 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
 
     /// <summary>
     /// Up to where the committed windows must have no holes: before what the next scheduled run re-reads anyway
-    /// (LOOKBACK_MIN before the watermark). Null while a run is active (the window it replaces is reopened) or
-    /// before any watermark.
+    /// (from LOOKBACK_MIN before the watermark, down to the window grid). Null while a run is active (the window it
+    /// replaces is reopened) or before any watermark.
     /// </summary>
-    public static DateTimeOffset? CommittedUntil(StatusReport status, int lookbackMin) =>
-        status.Active is null && status.Watermark is { } watermark ? watermark.AddMinutes(-lookbackMin) : null;
+    public static DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window) =>
+        status.Active is null && status.Watermark is { } watermark
+            ? new WindowPlanner(TimeSpan.FromMinutes(window.StepMin), window.BusinessTz).FloorToGrid(watermark.AddMinutes(-window.LookbackMin))
+            : null;
 
     /// <summary>
     /// Holes in the committed windows before the watermark: a window a run began to replace and did not commit (it was

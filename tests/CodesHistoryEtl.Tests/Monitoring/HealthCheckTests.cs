@@ -94,11 +94,16 @@ public sealed class HealthCheckTests
     [Fact]
     public void Holes_in_the_committed_windows_are_checked_before_what_the_next_scheduled_run_rereads_and_not_while_a_run_is_active()
     {
-        var watermark = Now.AddMinutes(-30);
-        Assert.Equal(watermark.AddMinutes(-120), HealthCheck.CommittedUntil(new StatusReport("p", Now, watermark, [Run(2, "ok", Now.AddHours(-1), Now)], Almaty), 120));
-        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, watermark, [Run(3, "running", Now.AddMinutes(-1), heartbeat: Now)], Almaty), 0));
-        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, null, [], Almaty), 0));
+        var watermark = Now.AddMinutes(-30); // 10:30 Almaty
+        var idle = new StatusReport("p", Now, watermark, [Run(2, "ok", Now.AddHours(-1), Now)], Almaty);
+        Assert.Equal(watermark.AddMinutes(-120), HealthCheck.CommittedUntil(idle, Windows(step: 30, lookback: 120)));
+        // the next run starts at 08:00, the hourly window that holds 10:30 - 100 min
+        Assert.Equal(watermark.AddMinutes(-150), HealthCheck.CommittedUntil(idle, Windows(step: 60, lookback: 100)));
+        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, watermark, [Run(3, "running", Now.AddMinutes(-1), heartbeat: Now)], Almaty), Windows(60, 0)));
+        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, null, [], Almaty), Windows(60, 0)));
     }
+
+    private static WindowSettings Windows(int step, int lookback) => new(step, Almaty, 10, lookback, 48, null, 0, 30);
 
     [Fact]
     public void Holes_in_the_committed_windows_are_one_problem_listing_them_in_business_time_with_the_backfill_that_redoes_them()
