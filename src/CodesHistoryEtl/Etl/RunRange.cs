@@ -25,15 +25,25 @@ public static class RunRange
     public static IReadOnlyList<Window> FromWatermark(WindowPlanner planner, DateTimeOffset? watermark, DateTimeOffset? initialSince,
         DateTimeOffset now, TimeSpan safetyLag, TimeSpan lookback, int maxWindows)
     {
-        var start = watermark is { } w
-            ? w - lookback
-            : initialSince ?? throw new ConfigException(
+        var from = watermark is { } w
+            ? ScheduledStart(planner, w, lookback)
+            : planner.FloorToGrid(initialSince ?? throw new ConfigException(
                 "There is no watermark yet and INITIAL_SINCE is not set: set INITIAL_SINCE (e.g. INITIAL_SINCE=2025-08-01) " +
-                "or run once with --since/--until");
-        var from = planner.FloorToGrid(start);
+                "or run once with --since/--until"));
         var to = planner.FloorToGrid(now - safetyLag);
         return from < to ? planner.Plan(from, to, maxWindows) : [];
     }
+
+    /// <summary>Where a scheduled run starts from <paramref name="watermark"/>: <paramref name="lookback"/> before it, down to the grid.</summary>
+    public static DateTimeOffset ScheduledStart(WindowPlanner planner, DateTimeOffset watermark, TimeSpan lookback) =>
+        planner.FloorToGrid(watermark - lookback);
+
+    /// <summary>
+    /// Where the next scheduled run (STEP_MIN, LOOKBACK_MIN of <paramref name="window"/>) starts: what lies before it is
+    /// read again only by an explicit range or a backfill.
+    /// </summary>
+    public static DateTimeOffset NextScheduledStart(WindowSettings window, DateTimeOffset watermark) =>
+        ScheduledStart(new WindowPlanner(TimeSpan.FromMinutes(window.StepMin), window.BusinessTz), watermark, TimeSpan.FromMinutes(window.LookbackMin));
 
     private static void RequireAligned(WindowPlanner planner, string name, DateTimeOffset bound)
     {

@@ -130,7 +130,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
     {
         if ((commits.Failed ?? counters.Current) is { } window)
         {
-            var redo = commits.Watermark is { } watermark && window.Until <= watermark.AddMinutes(-settings.Window.LookbackMin)
+            var redo = commits.Watermark is { } watermark && window.Since < RunRange.NextScheduledStart(settings.Window, watermark)
                 ? "the window is behind it, so scheduled runs do not redo it: run this range again (etl health reports it as UNCOMMITTED_WINDOWS)"
                 : "the next run redoes the window";
             Log.Error("Run failed ({Kind}) in window {Window}: {Error}. The watermark stays at {Watermark:O}; {Redo}",

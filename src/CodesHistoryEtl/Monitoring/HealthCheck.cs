@@ -62,14 +62,12 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
     /// replaces is reopened) or before any watermark.
     /// </summary>
     public static DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window) =>
-        status.Active is null && status.Watermark is { } watermark
-            ? new WindowPlanner(TimeSpan.FromMinutes(window.StepMin), window.BusinessTz).FloorToGrid(watermark.AddMinutes(-window.LookbackMin))
-            : null;
+        status.Active is null && status.Watermark is { } watermark ? RunRange.NextScheduledStart(window, watermark) : null;
 
     /// <summary>
     /// Holes in the committed windows before the watermark: a window a run began to replace and did not commit (it was
     /// killed, or failed and no later run redid it), whose rows ClickHouse may hold twice or in part. One problem
-    /// listing them, with the <c>etl backfill</c> that redoes exactly them.
+    /// listing them, with the <c>etl backfill</c> of their days that redoes them (and skips the days' committed windows).
     /// </summary>
     public HealthProblem? Uncommitted(IReadOnlyList<Window> gaps)
     {
