@@ -39,6 +39,12 @@ public sealed class WindowCommits(RunJournal journal, long journalId, WatermarkS
         _pending = streamed;
     }
 
+    /// <summary>
+    /// Before <paramref name="window"/> is written: it no longer counts as committed until this run commits it, so a run
+    /// that dies meanwhile leaves a hole that health reports and backfill redoes (<see cref="RunJournal.ReopenWindowAsync"/>).
+    /// </summary>
+    public Task ReopenAsync(Window window, CancellationToken ct) => journal.ReopenWindowAsync(window, ct);
+
     /// <summary>A window already committed by an earlier run: the watermark may still move over it.</summary>
     public async Task SkipAsync(Window window)
     {

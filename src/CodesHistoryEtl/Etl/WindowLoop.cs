@@ -50,8 +50,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 StreamedWindow streamed;
                 try
                 {
-                    // no longer committed from here until this run commits it: if the run dies meanwhile, health and backfill see the hole
-                    await journal.ReopenWindowAsync(window, runToken);
+                    await commits.ReopenAsync(window, runToken);
                     streamed = await StreamWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
                 }
                 catch (Exception e) when (commits.HasPending)
