@@ -128,7 +128,7 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
         var sql = Settings.IsCluster
             ? $"ALTER TABLE {local} ON CLUSTER {Settings.Cluster} DELETE WHERE {condition}"
             : $"ALTER TABLE {local} DELETE WHERE {condition}";
-        Log.Information("Window {Range}: deleting {Rows} rows left by {Whose}", condition, rows, whose);
+        Log.Information("Deleting {Rows} rows left by {Whose}: {Condition}", rows, whose, condition);
         try
         {
             await client.ExecuteAsync("delete window", sql, ct).ConfigureAwait(false);
