@@ -37,7 +37,7 @@ public static class HealthCommand
         {
             status = await StatusCommand.ReadAsync(settings, 20, ct);
             problems.AddRange(check.RunProblems(status));
-            if (HealthCheck.CommittedUntil(status, settings.Window) is { } until
+            if (check.CommittedUntil(status, settings.Window) is { } until
                 && check.Uncommitted(await CommittedWindows.GapsAsync(settings.Journal, until, ct)) is { } uncommitted)
             {
                 problems.Add(uncommitted);

@@ -42,10 +42,9 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
 
         if (status.Active is { } active)
         {
-            var beat = active.Heartbeat ?? active.Started;
-            if (status.Now - beat > TimeSpan.FromMinutes(journal.HeartbeatTtlMin))
+            if (SilentFor(active, status.Now) is { } silent)
             {
-                problems.Add(new("STUCK_RUN", $"run {active.Id} has not written a heartbeat for {(status.Now - beat).TotalMinutes:0} min (limit HEARTBEAT_TTL_MIN={journal.HeartbeatTtlMin})"));
+                problems.Add(new("STUCK_RUN", $"run {active.Id} has not written a heartbeat for {silent.TotalMinutes:0} min (limit HEARTBEAT_TTL_MIN={journal.HeartbeatTtlMin})"));
             }
             else if (status.Now - active.Started > TimeSpan.FromHours(journal.MaxRunHours))
             {
@@ -58,11 +57,13 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
 
     /// <summary>
     /// Up to where the committed windows must have no holes: before what the next scheduled run re-reads anyway
-    /// (from LOOKBACK_MIN before the watermark, down to the window grid). Null while a run is active (the window it
-    /// replaces is reopened) or before any watermark.
+    /// (from LOOKBACK_MIN before the watermark, down to the window grid). Null before any watermark, and while a run is
+    /// alive (the window it replaces is reopened); a run that stopped writing heartbeats is dead, not replacing anything.
     /// </summary>
-    public static DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window) =>
-        status.Active is null && status.Watermark is { } watermark ? RunRange.NextScheduledStart(window, watermark) : null;
+    public DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window) =>
+        (status.Active is null || SilentFor(status.Active, status.Now) is not null) && status.Watermark is { } watermark
+            ? RunRange.NextScheduledStart(window, watermark)
+            : null;
 
     /// <summary>
     /// Holes in the committed windows before the watermark: a window a run began to replace and did not commit (it was
@@ -86,6 +87,10 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
             $"while replacing them and ClickHouse may hold their rows twice or in part; redo them (committed windows are skipped): " +
             $"etl backfill --since {first:yyyy-MM-dd} --until {last:yyyy-MM-dd}");
     }
+
+    /// <summary>How long <paramref name="active"/> has not written a heartbeat, when that is past HEARTBEAT_TTL_MIN (the run is dead); else null.</summary>
+    private TimeSpan? SilentFor(RunRow active, DateTimeOffset now) =>
+        now - (active.Heartbeat ?? active.Started) is var silent && silent > TimeSpan.FromMinutes(journal.HeartbeatTtlMin) ? silent : null;
 
     /// <summary>The last finished run when it failed (not cancelled); null when it succeeded or there is none.</summary>
     public static RunRow? LastFailedRun(StatusReport status) =>

@@ -85,12 +85,24 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
         pipeline.Env.Remove("ETL_FAILPOINT");
         await PostgresSessions.WaitUntilNoLockAsync(pipeline);
 
-        // the next scheduled run closes the killed run's row (until then health counts it as active) and goes on from the watermark
+        // its journal row still says running with a fresh heartbeat: health takes it for a live run replacing those windows
+        Assert.DoesNotContain("UNCOMMITTED_WINDOWS", (await pipeline.RunAsync("health")).Stdout, StringComparison.Ordinal);
+
+        // once its heartbeat is older than HEARTBEAT_TTL_MIN (5) the run is dead: health reports it stuck, and the hole
+        Assert.Equal(1L, await PostgresSessions.ScalarAsync<long>(pipeline,
+            "WITH aged AS (UPDATE public.inc_processing SET ts_start = ts_start - interval '10 minutes', " +
+            "details = details || jsonb_build_object('heartbeat_ts', now() - interval '10 minutes') WHERE status = 'running' RETURNING 1) SELECT count(*) FROM aged"));
+        var dead = await pipeline.RunAsync("health");
+        Assert.Contains("STUCK_RUN", dead.Stdout, StringComparison.Ordinal);
+        // the second window was reopened too: it was being read while the first one committed
+        const string Hole = "UNCOMMITTED_WINDOWS: 1 range(s) before the watermark are not committed (business time 2025-08-01 06:00..08:00)";
+        Assert.Contains(Hole, dead.Stdout, StringComparison.Ordinal);
+
+        // the next scheduled run closes the killed run's row and goes on from the watermark; the hole stays
         var scheduled = await pipeline.RunAsync("run");
         Assert.True(scheduled.ExitCode == 0, scheduled.Stderr);
         var health = await pipeline.RunAsync("health");
-        // the second window was reopened too: it was being read while the first one committed
-        Assert.Contains("UNCOMMITTED_WINDOWS: 1 range(s) before the watermark are not committed (business time 2025-08-01 06:00..08:00)", health.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Hole, health.Stdout, StringComparison.Ordinal);
         Assert.Contains("etl backfill --since 2025-08-01 --until 2025-08-02", health.Stdout, StringComparison.Ordinal);
 
         var backfill = await pipeline.RunAsync("backfill", "--since", "2025-08-01", "--until", "2025-08-02");
