@@ -37,8 +37,7 @@ public static class HealthCommand
         {
             status = await StatusCommand.ReadAsync(settings, 20, ct);
             problems.AddRange(check.RunProblems(status));
-            if (check.CommittedUntil(status, settings.Window) is { } until
-                && check.Uncommitted(await CommittedWindows.GapsAsync(settings.Journal, until, ct)) is { } uncommitted)
+            if (check.Uncommitted(status.Uncommitted) is { } uncommitted)
             {
                 problems.Add(uncommitted);
             }

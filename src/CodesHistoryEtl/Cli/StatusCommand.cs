@@ -5,7 +5,7 @@ using CodesHistoryEtl.Monitoring;
 
 namespace CodesHistoryEtl.Cli;
 
-/// <summary><c>etl status</c>: the watermark and its lag, the current run, the last runs; <c>--json</c> for machines.</summary>
+/// <summary><c>etl status</c>: the watermark and its lag, the current run, holes in the committed windows, the last runs; <c>--json</c> for machines.</summary>
 public static class StatusCommand
 {
     private static readonly Option<int> Runs = new("--runs") { Description = "How many recent runs to list", DefaultValueFactory = _ => 10, HelpName = "N" };
@@ -13,20 +13,22 @@ public static class StatusCommand
 
     public static Command Build()
     {
-        var command = new Command("status", "Show the watermark and its lag, the run in progress (heartbeat age) and the last runs");
+        var command = new Command("status", "Show the watermark and its lag, the run in progress (heartbeat age), windows left uncommitted before the watermark and the last runs");
         command.Options.Add(Runs);
         command.Options.Add(Json);
         command.SetAction((parse, ct) => CommandContext.RunAsync(parse, settings => ExecuteAsync(parse, settings, ct)));
         return command;
     }
 
-    /// <summary>Reads the report; a journal that does not exist yet reads as empty.</summary>
+    /// <summary>Reads the report, the holes in the committed windows included; a journal that does not exist yet reads as empty.</summary>
     public static async Task<StatusReport> ReadAsync(EtlSettings settings, int runs, CancellationToken ct)
     {
         var journal = settings.Journal;
         var watermark = await new WatermarkStore(journal).GetAsync(settings.ProcessName, ct);
         var recent = await new JournalReader(journal).RecentRunsAsync(runs, ct);
-        return new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, watermark, recent, settings.Window.BusinessTz);
+        var report = new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, watermark, recent, settings.Window.BusinessTz);
+        var committedUntil = new HealthCheck(settings.Health, journal, settings.Window.BusinessTz).CommittedUntil(report, settings.Window);
+        return committedUntil is { } until ? report with { Uncommitted = await CommittedWindows.GapsAsync(journal, until, ct) } : report;
     }
 
     private static async Task<int> ExecuteAsync(ParseResult parse, EtlSettings settings, CancellationToken ct)

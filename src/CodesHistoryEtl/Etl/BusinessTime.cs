@@ -54,6 +54,11 @@ public static class BusinessTime
         return to[..10] == from[..10] ? $"{from}..{to[11..]}" : endsAtNextMidnight ? $"{from}..24:00" : $"{from}..{to}";
     }
 
+    /// <summary>The first <paramref name="listed"/> windows as <see cref="Range"/>s, then how many more: <c>2025-08-01 05:00..06:00, ... and 3 more</c>.</summary>
+    public static string Ranges(IReadOnlyList<Window> windows, TimeZoneInfo businessTz, int listed = 5) =>
+        string.Join(", ", windows.Take(listed).Select(w => Range(w.Since, w.Until, businessTz))) +
+        (windows.Count > listed ? $" and {windows.Count - listed} more" : "");
+
     /// <summary>The instant in business time to the minute: <c>2025-08-01 05:00</c>.</summary>
     public static string Minute(DateTimeOffset instant, TimeZoneInfo businessTz) =>
         TimeZoneInfo.ConvertTime(instant, businessTz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

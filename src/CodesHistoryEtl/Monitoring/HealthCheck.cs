@@ -77,13 +77,10 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
             return null;
         }
 
-        const int listed = 5;
-        var ranges = string.Join(", ", gaps.Take(listed).Select(g => BusinessTime.Range(g.Since, g.Until, businessTz)));
-        var more = gaps.Count > listed ? $" and {gaps.Count - listed} more" : "";
         var first = BusinessTime.DayOf(gaps[0].Since, businessTz);
         var last = BusinessTime.DayOf(gaps[^1].Until.AddTicks(-1), businessTz).AddDays(1);
         return new("UNCOMMITTED_WINDOWS",
-            $"{gaps.Count} range(s) before the watermark are not committed (business time {ranges}{more}): never loaded, or a run stopped " +
+            $"{gaps.Count} range(s) before the watermark are not committed (business time {BusinessTime.Ranges(gaps, businessTz)}): never loaded, or a run stopped " +
             $"while replacing them and ClickHouse may hold their rows twice or in part; redo them (committed windows are skipped): " +
             $"etl backfill --since {first:yyyy-MM-dd} --until {last:yyyy-MM-dd}");
     }

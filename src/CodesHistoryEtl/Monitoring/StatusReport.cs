@@ -6,10 +6,16 @@ using CodesHistoryEtl.Journal;
 
 namespace CodesHistoryEtl.Monitoring;
 
-/// <summary>What <c>etl status</c> shows: the watermark and its lag, the active run with its heartbeat age, the last runs.</summary>
+/// <summary>
+/// What <c>etl status</c> shows: the watermark and its lag, the active run with its heartbeat age, the holes in the
+/// committed windows (<see cref="HealthCheck.CommittedUntil"/>), the last runs.
+/// </summary>
 public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTimeOffset? Watermark, IReadOnlyList<RunRow> Runs, TimeZoneInfo BusinessTz)
 {
     public TimeSpan? Lag => Watermark is { } w ? Now - w : null;
+
+    /// <summary>Ranges before where the next scheduled run starts that no committed window covers (health's UNCOMMITTED_WINDOWS).</summary>
+    public IReadOnlyList<Window> Uncommitted { get; init; } = [];
 
     public RunRow? Active => Runs.FirstOrDefault(r => r.IsActive);
 
@@ -24,6 +30,12 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
             ? $"Current:   run {a.Id} {a.Status} since {Business(a.Started)} on {a.Host} pid {a.Pid}, heartbeat " +
               $"{(a.Heartbeat is { } h ? Age(Now - h) + " ago" : "never")}, {a.WindowsDone} windows, {a.RowsRead} rows read"
             : "Current:   no run in progress");
+        if (Uncommitted.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Holes:     {Uncommitted.Count} range(s) before the watermark not committed (business time {BusinessTime.Ranges(Uncommitted, BusinessTz)}); `etl health` gives the backfill that redoes them");
+        }
+
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{"run",6}  {"status",-8} {"started",-17} {"took",9}  {"windows (business time)",-35} {"win",4} {"read",10} {"written",10} {"rejected",8}  error");
         foreach (var run in Runs)
@@ -46,6 +58,7 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
         lag_minutes = Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : (double?)null,
         current = Active is { } a ? new { run = a.Id, a.Status, started = a.Started, heartbeat = a.Heartbeat,
             heartbeat_age_seconds = a.Heartbeat is { } h ? Math.Round((Now - h).TotalSeconds) : (double?)null } : null,
+        uncommitted = Uncommitted.Select(w => new { since = w.Since, until = w.Until }),
         runs = Runs.Select(r => new
         {
             run = r.Id, status = r.Status, started = r.Started, ended = r.Ended, window_since = r.WindowSince, window_until = r.WindowUntil,

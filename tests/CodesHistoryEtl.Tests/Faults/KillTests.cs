@@ -104,6 +104,8 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
         var health = await pipeline.RunAsync("health");
         Assert.Contains(Hole, health.Stdout, StringComparison.Ordinal);
         Assert.Contains("etl backfill --since 2025-08-01 --until 2025-08-02", health.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Holes:     1 range(s) before the watermark not committed (business time 2025-08-01 06:00..08:00)",
+            (await pipeline.RunAsync("status")).Stdout, StringComparison.Ordinal);
 
         var backfill = await pipeline.RunAsync("backfill", "--since", "2025-08-01", "--until", "2025-08-02");
 
@@ -114,6 +116,7 @@ public sealed class KillTests(PostgresFixture postgres, ClickHouseFixture clickH
         var day = FaultScenario.Hours(24);
         await FaultEndings.AssertLandedAsync(pipeline, day, day.Except(committed).ToList());
         Assert.DoesNotContain("UNCOMMITTED_WINDOWS", (await pipeline.RunAsync("health")).Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Holes:", (await pipeline.RunAsync("status")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
