@@ -27,8 +27,9 @@ public static class StatusCommand
         var watermark = await new WatermarkStore(journal).GetAsync(settings.ProcessName, ct);
         var recent = await new JournalReader(journal).RecentRunsAsync(runs, ct);
         var report = new StatusReport(settings.ProcessName, DateTimeOffset.UtcNow, watermark, recent, settings.Window.BusinessTz);
-        var committedUntil = new HealthCheck(settings.Health, journal, settings.Window.BusinessTz).CommittedUntil(report, settings.Window);
-        return committedUntil is { } until ? report with { Uncommitted = await CommittedWindows.GapsAsync(journal, until, ct) } : report;
+        return HealthCheck.CommittedUntil(report, settings.Window, journal) is { } until
+            ? report with { Uncommitted = await CommittedWindows.GapsAsync(journal, until, ct) }
+            : report;
     }
 
     private static async Task<int> ExecuteAsync(ParseResult parse, EtlSettings settings, CancellationToken ct)

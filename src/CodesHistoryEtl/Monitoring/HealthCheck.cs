@@ -42,7 +42,7 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
 
         if (status.Active is { } active)
         {
-            if (SilentFor(active, status.Now) is { } silent)
+            if (SilentFor(active, status.Now, journal) is { } silent)
             {
                 problems.Add(new("STUCK_RUN", $"run {active.Id} has not written a heartbeat for {silent.TotalMinutes:0} min (limit HEARTBEAT_TTL_MIN={journal.HeartbeatTtlMin})"));
             }
@@ -60,8 +60,8 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
     /// (from LOOKBACK_MIN before the watermark, down to the window grid). Null before any watermark, and while a run is
     /// alive (the window it replaces is reopened); a run that stopped writing heartbeats is dead, not replacing anything.
     /// </summary>
-    public DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window) =>
-        (status.Active is null || SilentFor(status.Active, status.Now) is not null) && status.Watermark is { } watermark
+    public static DateTimeOffset? CommittedUntil(StatusReport status, WindowSettings window, JournalSettings journal) =>
+        (status.Active is null || SilentFor(status.Active, status.Now, journal) is not null) && status.Watermark is { } watermark
             ? RunRange.NextScheduledStart(window, watermark)
             : null;
 
@@ -86,7 +86,7 @@ public sealed class HealthCheck(HealthSettings health, JournalSettings journal, 
     }
 
     /// <summary>How long <paramref name="active"/> has not written a heartbeat, when that is past HEARTBEAT_TTL_MIN (the run is dead); else null.</summary>
-    private TimeSpan? SilentFor(RunRow active, DateTimeOffset now) =>
+    private static TimeSpan? SilentFor(RunRow active, DateTimeOffset now, JournalSettings journal) =>
         now - (active.Heartbeat ?? active.Started) is var silent && silent > TimeSpan.FromMinutes(journal.HeartbeatTtlMin) ? silent : null;
 
     /// <summary>The last finished run when it failed (not cancelled); null when it succeeded or there is none.</summary>

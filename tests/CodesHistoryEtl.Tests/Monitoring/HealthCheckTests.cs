@@ -96,16 +96,16 @@ public sealed class HealthCheckTests
     {
         var watermark = Now.AddMinutes(-30); // 10:30 Almaty
         var idle = new StatusReport("p", Now, watermark, [Run(2, "ok", Now.AddHours(-1), Now)], Almaty);
-        Assert.Equal(watermark.AddMinutes(-120), Check.CommittedUntil(idle, Windows(step: 30, lookback: 120)));
+        Assert.Equal(watermark.AddMinutes(-120), HealthCheck.CommittedUntil(idle, Windows(step: 30, lookback: 120), Journal));
         // the next run starts at 08:00, the hourly window that holds 10:30 - 100 min
-        Assert.Equal(watermark.AddMinutes(-150), Check.CommittedUntil(idle, Windows(step: 60, lookback: 100)));
-        Assert.Null(Check.CommittedUntil(new StatusReport("p", Now, null, [], Almaty), Windows(60, 0)));
+        Assert.Equal(watermark.AddMinutes(-150), HealthCheck.CommittedUntil(idle, Windows(step: 60, lookback: 100), Journal));
+        Assert.Null(HealthCheck.CommittedUntil(new StatusReport("p", Now, null, [], Almaty), Windows(60, 0), Journal));
 
         // a live run (even one past MAX_RUN_HOURS) has the window it replaces reopened; a run with no heartbeat is dead (killed)
-        Assert.Null(Check.CommittedUntil(Running(heartbeat: Now), Windows(60, 0)));
-        Assert.Null(Check.CommittedUntil(Running(heartbeat: Now.AddSeconds(-5), started: Now.AddHours(-7)), Windows(60, 0)));
-        Assert.Equal(watermark, Check.CommittedUntil(Running(heartbeat: Now.AddMinutes(-6)), Windows(30, 0)));
-        Assert.Equal(watermark, Check.CommittedUntil(Running(heartbeat: null, started: Now.AddMinutes(-6)), Windows(30, 0)));
+        Assert.Null(HealthCheck.CommittedUntil(Running(heartbeat: Now), Windows(60, 0), Journal));
+        Assert.Null(HealthCheck.CommittedUntil(Running(heartbeat: Now.AddSeconds(-5), started: Now.AddHours(-7)), Windows(60, 0), Journal));
+        Assert.Equal(watermark, HealthCheck.CommittedUntil(Running(heartbeat: Now.AddMinutes(-6)), Windows(30, 0), Journal));
+        Assert.Equal(watermark, HealthCheck.CommittedUntil(Running(heartbeat: null, started: Now.AddMinutes(-6)), Windows(30, 0), Journal));
 
         StatusReport Running(DateTimeOffset? heartbeat, DateTimeOffset? started = null) =>
             new("p", Now, watermark, [Run(3, "running", started ?? Now.AddMinutes(-1), heartbeat: heartbeat)], Almaty);
