@@ -30,7 +30,11 @@ public sealed class AtomicFile : IAsyncDisposable
     /// Nothing more is written: starts the fsync on a pool thread, so the disk works while the caller goes on
     /// (the run reads the next window). Its failure surfaces in <see cref="CommitAsync"/>.
     /// </summary>
-    public void Complete() => _onDisk ??= Task.Run(() => _file.Flush(flushToDisk: true));
+    public void Complete() => _onDisk ??= Task.Run(() =>
+    {
+        _file.Flush(flushToDisk: true);
+        PageCache.Drop(_file.SafeFileHandle);
+    });
 
     /// <summary>Waits for the fsync (started here unless <see cref="Complete"/> did) and renames over <see cref="FinalPath"/>.</summary>
     public async Task CommitAsync(CancellationToken ct)
