@@ -2,12 +2,11 @@ namespace CodesHistoryEtl.Etl;
 
 /// <summary>
 /// One column of the export. <paramref name="SourceOrdinal"/> is its position in the Phoenix SELECT list,
-/// or -1 for a column the ETL derives (<c>id</c>, <c>ts</c>, <c>q</c>).
+/// or, for a column the ETL derives, a negative number that names it (<see cref="Columns.IdOrdinal"/>,
+/// <see cref="Columns.TsOrdinal"/>, <see cref="Columns.QOrdinal"/>).
 /// </summary>
 public sealed record Column(string Name, ColumnKind Kind, bool Nullable, int SourceOrdinal)
 {
-    public bool IsDerived => SourceOrdinal < 0;
-
     /// <summary>The ClickHouse type this column is written as.</summary>
     public string ClickHouseType
     {

@@ -12,19 +12,27 @@ namespace CodesHistoryEtl.Etl;
 public static class Columns
 {
     /// <summary>Derived: lowercase hex md5 of did (declared before <see cref="Target"/>, which holds these instances).</summary>
-    public static readonly Column Id = new("id", ColumnKind.String, Nullable: true, SourceOrdinal: -1);
+    public static readonly Column Id = new("id", ColumnKind.String, Nullable: true, IdOrdinal);
 
     /// <summary>Derived: the window's upper bound.</summary>
-    public static readonly Column Ts = new("ts", ColumnKind.DateTime, Nullable: false, SourceOrdinal: -1);
+    public static readonly Column Ts = new("ts", ColumnKind.DateTime, Nullable: false, TsOrdinal);
 
     /// <summary>Derived: 1 when the row repeats an earlier row of the window on the sort key.</summary>
-    public static readonly Column Q = new("q", ColumnKind.UInt8, Nullable: false, SourceOrdinal: -1);
+    public static readonly Column Q = new("q", ColumnKind.UInt8, Nullable: false, QOrdinal);
 
     /// <summary>The source columns of TBL_JTI_TRACE_CIS_HISTORY, in SELECT order. The time column is at <see cref="TimeOrdinal"/>.</summary>
     public static readonly ImmutableArray<Column> Source = [.. BuildSource()];
 
     /// <summary>The target columns of stg.daily_codes_history that the ETL writes, in table order.</summary>
     public static readonly ImmutableArray<Column> Target = [.. BuildTarget()];
+
+    /// <summary>
+    /// The derived columns' <see cref="Column.SourceOrdinal"/>s: constants, so the per-value code tells them apart
+    /// without reading a static field (a helper call each time in ReadyToRun code).
+    /// </summary>
+    public const int IdOrdinal = -1;
+    public const int TsOrdinal = -2;
+    public const int QOrdinal = -3;
 
     public const int COrdinal = 0;
     public const int TOrdinal = 1;

@@ -10,6 +10,10 @@ namespace CodesHistoryEtl.Etl;
 /// </summary>
 public sealed class DuplicateKeys
 {
+    /// <summary>The sort key's source ordinals and whether each is a text, read once from <see cref="Columns"/>.</summary>
+    private readonly (int Ordinal, bool IsText)[] _key =
+        [.. Columns.SortKeyOrdinals.Select(ordinal => (ordinal, Columns.Source[ordinal].Kind == ColumnKind.String))];
+
     private ulong[] _slots = new ulong[1 << 12];
     private int _count;
 
@@ -17,14 +21,13 @@ public sealed class DuplicateKeys
     public bool IsRepeat(WireRow row)
     {
         ulong a = 14695981039346656037UL, b = 1099511628211UL ^ 0x9E3779B97F4A7C15UL;
-        var source = Columns.Source.AsSpan();
-        foreach (var ordinal in Columns.SortKeyOrdinals)
+        foreach (var (ordinal, isText) in _key)
         {
             if (row.IsNull(ordinal))
             {
                 Mix(ref a, ref b, 0xFFFF_FFFF_0000_0001UL);
             }
-            else if (source[ordinal].Kind == ColumnKind.String)
+            else if (isText)
             {
                 // eight bytes a step, then the rest one by one (equal texts have equal UTF-8 bytes)
                 var text = row.Utf8(ordinal);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
@@ -19,19 +21,32 @@ public sealed class ExportRow
     public byte Q { get; private set; }
 
     /// <summary>True when <paramref name="column"/> is NULL here (never for a NOT NULL target column).</summary>
-    public bool IsNull(Column column) => column.IsDerived
-        ? ReferenceEquals(column, Columns.Id) && !_hasId
-        : column.Nullable && Source.IsNull(column.SourceOrdinal);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsNull(Column column) => column.SourceOrdinal switch
+    {
+        >= 0 => column.Nullable && Source.IsNull(column.SourceOrdinal),
+        Columns.IdOrdinal => !_hasId,
+        _ => false,
+    };
 
     /// <summary>A number or DateTime (epoch ms) column's value.</summary>
-    public long Number(Column column) => column.IsDerived
-        ? ReferenceEquals(column, Columns.Ts) ? TsMillis : ReferenceEquals(column, Columns.Q) ? Q : throw NotA(column, "number")
-        : Source.Number(column.SourceOrdinal);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Number(Column column) => column.SourceOrdinal switch
+    {
+        >= 0 => Source.Number(column.SourceOrdinal),
+        Columns.TsOrdinal => TsMillis,
+        Columns.QOrdinal => Q,
+        _ => throw NotA(column, "number"),
+    };
 
     /// <summary>A text column's UTF-8 bytes.</summary>
-    public ReadOnlySpan<byte> Utf8(Column column) => column.IsDerived
-        ? ReferenceEquals(column, Columns.Id) && _hasId ? _id : throw NotA(column, "text")
-        : Source.Utf8(column.SourceOrdinal);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Utf8(Column column) => column.SourceOrdinal switch
+    {
+        >= 0 => Source.Utf8(column.SourceOrdinal),
+        Columns.IdOrdinal when _hasId => _id,
+        _ => throw NotA(column, "text"),
+    };
 
     /// <summary>The epoch second that holds <paramref name="epochMillis"/> (rounded down, also before 1970): a DateTime's value.</summary>
     public static long EpochSeconds(long epochMillis) => Math.DivRem(epochMillis, 1000, out var milliseconds) - (milliseconds < 0 ? 1 : 0);

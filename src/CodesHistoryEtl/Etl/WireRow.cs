@@ -34,12 +34,15 @@ public sealed class WireRow
     /// <summary>Array elements in the row, all columns together.</summary>
     public int ElementCount { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsNull(int ordinal) => _slots[ordinal].Kind == SlotKind.Null;
 
     /// <summary>The integer value; epoch milliseconds (UTC) for a timestamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Number(int ordinal) => _slots[ordinal].Number;
 
     /// <summary>The UTF-8 bytes of a text as they came (not validated: the transform does that).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Utf8(int ordinal) => Bytes(in _slots[ordinal]);
 
     /// <summary>Elements of an array value; 0 for NULL.</summary>
@@ -111,6 +114,7 @@ public sealed class WireRow
             : throw new ArgumentOutOfRangeException(nameof(index), $"column {ordinal} has no element {index}");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Bytes(in Slot slot) => slot.Kind == SlotKind.Text ? _buffer.AsSpan(slot.Start, slot.Length) : default;
 
     private int OffsetOf(ReadOnlySpan<byte> slice)
