@@ -91,6 +91,9 @@ public sealed class RowTransformerTests
         // a broken two-byte sequence; a surrogate encoded as if it were a character (what a lone surrogate becomes in CESU-8)
         Assert.Contains("rn: text is not valid UTF-8", Reject(WireRows.WithBytes(Make("a", 1, Hour.Since, ("rn", Text("ok-XX"))), "XX", [0xC3, 0x28])), StringComparison.Ordinal);
         Assert.Contains("ch: element text is not valid UTF-8", Reject(WireRows.WithBytes(Make("a", 1, Hour.Since, ("ch", Array("x", "YYY"))), "YYY", [0xED, 0xB0, 0x80])), StringComparison.Ordinal);
+        // the broken byte in the eight-byte steps of a longer text, and alone at its end
+        Assert.Contains("sn: text is not valid UTF-8", Reject(WireRows.WithBytes(Make("a", 1, Hour.Since, ("sn", Text("abXcdefgh-ijklmnop"))), "X", [0xFF])), StringComparison.Ordinal);
+        Assert.Contains("sn: text is not valid UTF-8", Reject(WireRows.WithBytes(Make("a", 1, Hour.Since, ("sn", Text("abcdefgh-ijklmnoX"))), "X", [0x80])), StringComparison.Ordinal);
         Assert.Contains("j: text of", Reject(Make("a", 1, Hour.Since, ("j", Text(new string('x', RowTransformer.MaxTextLength + 1))))), StringComparison.Ordinal);
         Assert.Contains("ch: array of", Reject(Make("a", 1, Hour.Since, ("ch", Array(new string?[RowTransformer.MaxArrayLength + 1])))), StringComparison.Ordinal);
         Assert.Equal("pair 🙂 ok", Accept(new RowTransformer(Hour), Make("a", 1, Hour.Since, ("rn", Text("pair 🙂 ok")))).SourceValue("rn").Text);
