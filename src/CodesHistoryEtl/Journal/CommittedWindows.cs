@@ -15,8 +15,11 @@ public sealed class CommittedWindows
     private CommittedWindows(List<Window> ranges) => _ranges = ranges;
 
     /// <summary>Reads the committed windows overlapping <paramref name="span"/>; a journal not migrated yet has none.</summary>
-    public static async Task<CommittedWindows> ReadAsync(JournalSettings settings, Window span, CancellationToken ct) =>
-        new(await ReadMergedAsync(settings, span.Since, span.Until, ct) ?? []);
+    public static async Task<CommittedWindows> ReadAsync(JournalSettings settings, Window span, CancellationToken ct)
+    {
+        await using var session = await OpenAsync(settings, ct);
+        return new(await ReadMergedAsync(session, settings, span.Since, span.Until, ct) ?? []);
+    }
 
     /// <summary>
     /// The holes in the committed windows before <paramref name="until"/>, from where the process first committed (the
@@ -27,12 +30,13 @@ public sealed class CommittedWindows
     public static async Task<IReadOnlyList<Window>> GapsAsync(JournalSettings settings, DateTimeOffset until, CancellationToken ct)
     {
         var gaps = new List<Window>();
-        if (await ReadMergedAsync(settings, null, until, ct) is not { } ranges)
+        await using var session = await OpenAsync(settings, ct);
+        if (await ReadMergedAsync(session, settings, null, until, ct) is not { } ranges)
         {
             return gaps;
         }
 
-        var cursor = await FirstCommittingRunAsync(settings, until, ct) is { } first && (ranges.Count == 0 || first < ranges[0].Since)
+        var cursor = await FirstCommittingRunAsync(session, settings, until, ct) is { } first && (ranges.Count == 0 || first < ranges[0].Since)
             ? first
             : ranges.FirstOrDefault()?.Since;
         if (cursor is not { } from)
@@ -57,7 +61,8 @@ public sealed class CommittedWindows
     public bool Covers(Window window) => _ranges.Any(r => r.Since <= window.Since && r.Until >= window.Until);
 
     /// <summary>The committed windows overlapping <c>[since, until)</c>, merged; null when the table does not exist yet.</summary>
-    private static async Task<List<Window>?> ReadMergedAsync(JournalSettings settings, DateTimeOffset? since, DateTimeOffset until, CancellationToken ct)
+    private static async Task<List<Window>?> ReadMergedAsync(PgSession session, JournalSettings settings, DateTimeOffset? since, DateTimeOffset until,
+        CancellationToken ct)
     {
         var tables = JournalTables.For(settings.Table);
         var sql = $"""
@@ -67,7 +72,6 @@ public sealed class CommittedWindows
             """;
         try
         {
-            await using var session = await PgSession.OpenAsync(settings.Dsn, "read committed windows", dedicated: false, ct);
             var rows = await session.QueryAsync("read committed windows", sql,
                 r => new Window(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)), ct, settings.ProcessName, since, until);
             return Merge(rows);
@@ -79,14 +83,16 @@ public sealed class CommittedWindows
     }
 
     /// <summary>Where the earliest run that committed a window began (its first window), before <paramref name="until"/>.</summary>
-    private static async Task<DateTimeOffset?> FirstCommittingRunAsync(JournalSettings settings, DateTimeOffset until, CancellationToken ct)
+    private static async Task<DateTimeOffset?> FirstCommittingRunAsync(PgSession session, JournalSettings settings, DateTimeOffset until, CancellationToken ct)
     {
         var sql = $"SELECT min(window_since) FROM {JournalTables.For(settings.Table).Journal} WHERE process_name = $1 AND windows_done > 0 AND window_since < $2";
-        await using var session = await PgSession.OpenAsync(settings.Dsn, "read committed windows", dedicated: false, ct);
         var first = await session.QueryAsync("read committed windows", sql, r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(0),
             ct, settings.ProcessName, until);
         return first[0];
     }
+
+    private static Task<PgSession> OpenAsync(JournalSettings settings, CancellationToken ct) =>
+        PgSession.OpenAsync(settings.Dsn, "read committed windows", dedicated: false, ct);
 
     private static List<Window> Merge(IEnumerable<Window> sorted)
     {
