@@ -36,9 +36,13 @@ public sealed class CommittedWindows
             return gaps;
         }
 
-        var cursor = await FirstCommittingRunAsync(session, settings, until, ct) is { } first && (ranges.Count == 0 || first < ranges[0].Since)
-            ? first
-            : ranges.FirstOrDefault()?.Since;
+        // the earlier of the first committed window and where the first committing run began
+        DateTimeOffset? cursor = ranges.Count > 0 ? ranges[0].Since : null;
+        if (await FirstCommittingRunAsync(session, settings, until, ct) is { } run && (cursor is null || run < cursor))
+        {
+            cursor = run;
+        }
+
         if (cursor is not { } from)
         {
             return gaps;
