@@ -112,15 +112,8 @@ public sealed class Heartbeat : IAsyncDisposable
     private string ProgressJson(TimeSpan elapsed)
     {
         var p = _progress();
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["window"] = p.Current?.ToString(),
-            ["windows_done"] = p.WindowsDone,
-            ["rows_read"] = p.RowsRead,
-            ["rows_written"] = p.RowsWritten,
-            ["rows_rejected"] = p.RowsRejected,
-            ["rows_per_sec"] = elapsed.TotalSeconds < 1 ? 0 : Math.Round(p.RowsRead / elapsed.TotalSeconds, 1),
-        });
+        return JsonSerializer.Serialize(new HeartbeatProgress(p.Current?.ToString(), p.WindowsDone, p.RowsRead, p.RowsWritten, p.RowsRejected,
+            elapsed.TotalSeconds < 1 ? 0 : Math.Round(p.RowsRead / elapsed.TotalSeconds, 1)), JournalJson.Default.HeartbeatProgress);
     }
 
     private async Task LoseAsync(string reason)

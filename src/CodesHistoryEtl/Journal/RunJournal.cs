@@ -51,7 +51,7 @@ public sealed class RunJournal(JournalSettings settings)
                 'version', $6::text, 'arguments', $7::jsonb, 'lock_backend_pid', $8::int))
             RETURNING id
             """;
-        var args = JsonSerializer.Serialize(arguments.Select(_scrubber.Scrub));
+        var args = JsonSerializer.Serialize([.. arguments.Select(_scrubber.Scrub)], JournalJson.Default.StringArray);
         await using var session = await OpenAsync("start run", ct);
         var ids = await session.QueryAsync("start run", sql, r => r.GetInt64(0), ct, settings.ProcessName, requested?.Since, requested?.Until,
             Environment.MachineName, Environment.ProcessId, Version, args, held.BackendPid);

@@ -39,7 +39,7 @@ public static class AlertDelivery
             RowBinary.WriteString(rows, alert.Job);
             RowBinary.WriteString(rows, alert.Code);
             RowBinary.WriteString(rows, alert.Message);
-            RowBinary.WriteString(rows, JsonSerializer.Serialize(alert.Context));
+            RowBinary.WriteString(rows, JsonSerializer.Serialize(alert.Context, MonitoringJson.Default.IReadOnlyDictionaryStringString));
             await client.InsertAsync("record alert",
                 $"INSERT INTO {MigrationContext.DefaultMetaDatabase}.etl_alerts (ts, severity, job, code, message, context_json) FORMAT RowBinary",
                 rows.WrittenMemory, timeout.Token);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
 using CodesHistoryEtl.Config;
 using Serilog;
 
@@ -23,22 +24,14 @@ public sealed class AlertSender(AlertSettings settings, HttpMessageHandler? hand
         if (settings.TelegramEnabled)
         {
             var url = new Uri($"{settings.TelegramApi.AbsoluteUri.TrimEnd('/')}/bot{settings.TelegramToken}/sendMessage");
-            var body = new { chat_id = settings.TelegramChatId, text = TelegramText(alert), disable_web_page_preview = true };
-            delivered += await PostAsync("Telegram", url, body, ct) ? 1 : 0;
+            var body = new TelegramMessage(settings.TelegramChatId, TelegramText(alert), DisableWebPagePreview: true);
+            delivered += await PostAsync("Telegram", url, body, MonitoringJson.Default.TelegramMessage, ct) ? 1 : 0;
         }
 
         if (settings.WebhookUrl is { } webhook)
         {
-            var body = new
-            {
-                ts = alert.Ts.ToString("O"),
-                severity = alert.Severity,
-                job = alert.Job,
-                code = alert.Code,
-                message = alert.Message,
-                context = alert.Context,
-            };
-            delivered += await PostAsync("webhook", webhook, body, ct) ? 1 : 0;
+            var body = new WebhookAlert(alert.Ts.ToString("O"), alert.Severity, alert.Job, alert.Code, alert.Message, alert.Context);
+            delivered += await PostAsync("webhook", webhook, body, MonitoringJson.Default.WebhookAlert, ct) ? 1 : 0;
         }
 
         return delivered;
@@ -46,13 +39,13 @@ public sealed class AlertSender(AlertSettings settings, HttpMessageHandler? hand
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<bool> PostAsync<T>(string channel, Uri url, T body, CancellationToken ct)
+    private async Task<bool> PostAsync<T>(string channel, Uri url, T body, JsonTypeInfo<T> json, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSec));
         try
         {
-            using var response = await _http.PostAsJsonAsync(url, body, timeout.Token);
+            using var response = await _http.PostAsJsonAsync(url, body, json, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
                 return true;

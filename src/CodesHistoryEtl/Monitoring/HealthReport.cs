@@ -24,17 +24,9 @@ public sealed record HealthReport(StatusReport? Status, DateOnly LastDay, long? 
             $"last run {(last is null ? "none" : $"{last.Id} {last.Status}")}, {Day} has {LastDayRows} rows in ClickHouse");
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new
-    {
-        healthy = Healthy,
-        process = Status?.ProcessName,
-        now = Status?.Now,
-        watermark = Status?.Watermark,
-        lag_minutes = Status?.Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : (double?)null,
-        last_complete_day = Day,
-        last_day_rows = LastDayRows,
-        problems = Problems.Select(p => new { code = p.Code, message = p.Message, alerted_by_run = p.AlertedByRun }),
-    });
+    public string ToJson() => JsonSerializer.Serialize(new HealthJson(
+        Healthy, Status?.ProcessName, Status?.Now, Status?.Watermark, Status?.Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : null, Day,
+        LastDayRows, [.. Problems.Select(p => new ProblemJson(p.Code, p.Message, p.AlertedByRun))]), MonitoringJson.Default.HealthJson);
 
     private string Day => LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -50,22 +50,14 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
         return text.ToString();
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new
-    {
-        process = ProcessName,
-        now = Now,
-        watermark = Watermark,
-        lag_minutes = Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : (double?)null,
-        current = Active is { } a ? new { run = a.Id, a.Status, started = a.Started, heartbeat = a.Heartbeat,
-            heartbeat_age_seconds = a.Heartbeat is { } h ? Math.Round((Now - h).TotalSeconds) : (double?)null } : null,
-        uncommitted = Uncommitted.Select(w => new { since = w.Since, until = w.Until }),
-        runs = Runs.Select(r => new
-        {
-            run = r.Id, status = r.Status, started = r.Started, ended = r.Ended, window_since = r.WindowSince, window_until = r.WindowUntil,
-            windows_done = r.WindowsDone, rows_read = r.RowsRead, rows_written = r.RowsWritten, rows_rejected = r.RowsRejected,
-            error_kind = r.ErrorKind, error_message = r.ErrorMessage,
-        }),
-    });
+    public string ToJson() => JsonSerializer.Serialize(new StatusJson(
+        ProcessName, Now, Watermark, Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : null,
+        Active is { } a
+            ? new CurrentRunJson(a.Id, a.Status, a.Started, a.Heartbeat, a.Heartbeat is { } h ? Math.Round((Now - h).TotalSeconds) : null)
+            : null,
+        [.. Uncommitted.Select(w => new WindowJson(w.Since, w.Until))],
+        [.. Runs.Select(r => new RunJson(r.Id, r.Status, r.Started, r.Ended, r.WindowSince, r.WindowUntil, r.WindowsDone, r.RowsRead,
+            r.RowsWritten, r.RowsRejected, r.ErrorKind, r.ErrorMessage))]), MonitoringJson.Default.StatusJson);
 
     private string Span(DateTimeOffset since, DateTimeOffset until) => BusinessTime.Range(since, until, BusinessTz);
 
