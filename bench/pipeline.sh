@@ -5,7 +5,7 @@
 # the etl process's CPU per row (target <= 3 us) and its peak RSS (target < 300 MB), from /usr/bin/time -v; and the
 # CPU seconds of the simulator and the ClickHouse server during each leg (the two cores are shared by all of them).
 # Usage: bench/pipeline.sh [rows ...]   (default 1000000 5000000; needs the local servers: ops/services.sh start)
-# It measures the binary ops/publish.sh builds (ReadyToRun, as installed); ETL_EXE=path measures another one.
+# It measures the binary ops/publish.sh builds (native AOT, as installed); ETL_EXE=path measures another one.
 # Everything it creates (ClickHouse databases, a PostgreSQL schema, export files, the simulator) is removed
 # on exit, also on failure (BENCH_KEEP=1 keeps the logs under /tmp). Timings on a shared machine are noisy: run it twice before trusting a change.
 set -euo pipefail

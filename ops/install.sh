@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs codes-history-etl on this machine (run as root; safe to run again):
-#   - publishes a self-contained single-file `etl` into /opt/codes-history-etl
+#   - publishes `etl`, one native executable (ops/publish.sh; needs gcc or clang), into /opt/codes-history-etl
 #   - creates the system user `etl`, /var/lib/codes-history-etl (export dir), /var/log/codes-history-etl
 #   - installs /etc/codes-history-etl/etl.env from .env.example once (never overwrites your settings)
 #   - installs the systemd units and enables the run and health timers (unless --no-enable)

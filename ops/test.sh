@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it: starts the local servers (idempotent), builds with
-# warnings as errors, runs every test, and ends with one line "N passed, N failed, N skipped" read from
-# the TRX results. Exits non-zero when a test failed or when no test ran.
+# warnings as errors, publishes the native `etl` as users install it (ops/publish.sh; the tests that run the exe
+# run that binary, through ETL_EXE), runs every test, and ends with one line "N passed, N failed, N skipped" read
+# from the TRX results. Exits non-zero when a test failed or when no test ran.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,7 +11,8 @@ bash ops/services.sh start || { echo "test: the local servers did not start" >&2
 results=artifacts/test-results
 rm -rf "$results"
 dotnet build CodesHistoryEtl.sln -c Release -warnaserror -v q -nologo || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-dotnet test CodesHistoryEtl.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+bash ops/publish.sh artifacts/publish || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+ETL_EXE=$PWD/artifacts/publish/etl dotnet test CodesHistoryEtl.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@"
 status=$?
 
 passed=0 failed=0 skipped=0

@@ -6,8 +6,8 @@ namespace CodesHistoryEtl.Etl;
 /// The column list, defined once. <see cref="Source"/> is what the Phoenix query selects, in order;
 /// <see cref="Target"/> is what the CSV and ClickHouse receive, in order (the seed's DDL order).
 /// Every reader and writer is driven by these lists (immutable arrays: a hot loop over them allocates nothing). A
-/// per-row loop takes <c>AsSpan()</c> once: the published ReadyToRun code cannot inline ImmutableArray's members
-/// (they live in another assembly), so its indexer and enumerator cost a call each, a span's accesses none.
+/// per-row loop takes <c>AsSpan()</c> once: a span's accesses are plain loads whatever the compiler inlines (the
+/// ReadyToRun build shipped before native AOT paid a call per ImmutableArray access, ~2.5% of a run).
 /// </summary>
 public static class Columns
 {
@@ -28,7 +28,7 @@ public static class Columns
 
     /// <summary>
     /// The derived columns' <see cref="Column.SourceOrdinal"/>s: constants, so the per-value code tells them apart
-    /// without reading a static field (a helper call each time in ReadyToRun code).
+    /// without reading a static field (which cost the earlier ReadyToRun build a helper call each time).
     /// </summary>
     public const int IdOrdinal = -1;
     public const int TsOrdinal = -2;

@@ -13,8 +13,8 @@ internal static class ShortMd5
     /// <summary>Longest input that leaves room in the block for the 0x80 marker and the 8-byte bit length.</summary>
     public const int MaxLength = 55;
 
-    // RFC 1321's tables as constant data in the image (K[i] = floor(2^32 * |sin(i + 1)|)): a static array would
-    // cost ReadyToRun code a helper call per use to find it.
+    // RFC 1321's tables as constant data in the image (K[i] = floor(2^32 * |sin(i + 1)|)), read without finding a
+    // static array first (which cost the earlier ReadyToRun build a helper call per use).
     private static ReadOnlySpan<uint> K =>
     [
         0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,

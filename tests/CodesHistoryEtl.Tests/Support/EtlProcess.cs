@@ -5,8 +5,9 @@ namespace CodesHistoryEtl.Tests.Support;
 
 /// <summary>
 /// The real <c>etl</c> exe as a child process with its own environment: for exit codes, signals, kill -9
-/// and runs racing for the lock. It runs from the exe's own build output (same configuration as the
-/// tests), with its own deps.json: the copy beside the tests lacks assemblies the exe loads.
+/// and runs racing for the lock. <c>ETL_EXE</c> names a published binary to run (ops/test.sh sets it to the native
+/// executable users install); without it, <c>dotnet etl.dll</c> from the exe's own build output (same configuration
+/// as the tests, with its own deps.json: the copy beside the tests lacks assemblies the exe loads).
 /// </summary>
 public sealed class EtlProcess : IDisposable
 {
@@ -16,14 +17,18 @@ public sealed class EtlProcess : IDisposable
 
     private EtlProcess(IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(PublishedExe ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(EtlDll);
+        if (PublishedExe is null)
+        {
+            start.ArgumentList.Add(EtlDll);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -53,6 +58,11 @@ public sealed class EtlProcess : IDisposable
     /// <summary>src/CodesHistoryEtl/bin/&lt;configuration&gt;/&lt;tfm&gt;/etl.dll, matching the tests' own bin folder.</summary>
     public static string EtlDll { get; } = Path.Combine(TestServers.RepoRoot, "src", "CodesHistoryEtl",
         Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."), AppContext.BaseDirectory), "etl.dll");
+
+    /// <summary>The published binary <c>ETL_EXE</c> names, or null to run <see cref="EtlDll"/>.</summary>
+    public static string? PublishedExe { get; } = Environment.GetEnvironmentVariable("ETL_EXE") is { Length: > 0 } exe
+        ? File.Exists(exe) ? Path.GetFullPath(exe) : throw new FileNotFoundException($"ETL_EXE names {exe}, which does not exist: publish it with ops/publish.sh")
+        : null;
 
     public int Pid => _process.Id;
 
