@@ -43,7 +43,15 @@ public static class RowBinary
     /// <summary>A String of UTF-8 bytes at <paramref name="at"/>: its length, then the bytes; returns the position after it.</summary>
     public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
     {
-        at = VarUInt(span, at, (ulong)utf8.Length);
+        if (utf8.Length < 0x80)
+        {
+            span[at++] = (byte)utf8.Length; // the common case: a one-byte length
+        }
+        else
+        {
+            at = VarUInt(span, at, (ulong)utf8.Length);
+        }
+
         utf8.CopyTo(span[at..]);
         return at + utf8.Length;
     }

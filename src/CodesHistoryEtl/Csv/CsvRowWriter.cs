@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Csv;
@@ -176,12 +177,22 @@ public sealed class CsvRowWriter(Stream output)
         var text = span.Slice(at, 19);
         date.CopyTo(text);
         text[10] = (byte)' ';
-        Digits(text[11..], (int)(second / 3600), 2);
+        TwoDigits(text[11..], (int)(second / 3600));
         text[13] = (byte)':';
-        Digits(text[14..], (int)(second / 60 % 60), 2);
+        TwoDigits(text[14..], (int)(second / 60 % 60));
         text[16] = (byte)':';
-        Digits(text[17..], (int)(second % 60), 2);
+        TwoDigits(text[17..], (int)(second % 60));
         return at + 19;
+    }
+
+    /// <summary>00..99 from a table of digit pairs: two loads instead of a division loop (three a DateTime value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TwoDigits(Span<byte> destination, int value)
+    {
+        var pair = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8
+            .Slice(2 * value, 2);
+        destination[0] = pair[0];
+        destination[1] = pair[1];
     }
 
     private static void Digits(Span<byte> destination, int value, int count)

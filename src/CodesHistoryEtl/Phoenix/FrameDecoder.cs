@@ -106,7 +106,11 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             var value = WireSpan.LengthDelimited(bytes, ref position);
             if (index < _kinds.Length)
             {
-                ValueDecoder.Column(value, _kinds[index], _names[index], row, index);
+                var kind = _kinds[index];
+                if (kind == ColumnKind.StringArray || !ValueDecoder.TryCommonScalar(value, kind, row, index))
+                {
+                    ValueDecoder.Column(value, kind, _names[index], row, index);
+                }
             }
 
             index++;

@@ -9,10 +9,10 @@ namespace CodesHistoryEtl.Phoenix;
 internal readonly ref struct TypedValueFields
 {
     public const uint ElementTag = (8 << 3) | ProtoReader.LengthDelimited;
-    private const uint TypeTag = (1 << 3) | ProtoReader.Varint;
-    private const uint StringTag = (3 << 3) | ProtoReader.LengthDelimited;
-    private const uint NumberTag = (4 << 3) | ProtoReader.Varint;
-    private const uint NullTag = (7 << 3) | ProtoReader.Varint;
+    public const uint TypeTag = (1 << 3) | ProtoReader.Varint;
+    public const uint StringTag = (3 << 3) | ProtoReader.LengthDelimited;
+    public const uint NumberTag = (4 << 3) | ProtoReader.Varint;
+    public const uint NullTag = (7 << 3) | ProtoReader.Varint;
 
     private TypedValueFields(int type, bool isNull, long number, ReadOnlySpan<byte> text, int elements)
     {

@@ -78,6 +78,76 @@ internal static class ValueDecoder
         }
     }
 
+    /// <summary>
+    /// The shape nearly every value has, decoded without the general loops: a ColumnValue of <c>[value] scalar_value</c>
+    /// (<c>0A len X 22 len Y</c>, field order as protobuf writes it) whose TypedValue Y is the type then at most one of
+    /// string_value, number_value or <c>null = true</c>. Sets the slot exactly as the general path would and returns
+    /// true; false for anything else (other fields, other orders), which <see cref="Column"/> then decodes. Not for arrays.
+    /// </summary>
+    public static bool TryCommonScalar(ReadOnlySpan<byte> columnValue, ColumnKind kind, WireRow row, int ordinal)
+    {
+        var position = 0;
+        if (columnValue.Length > 2 && columnValue[0] == (byte)ValueTag && columnValue[1] < 0x80)
+        {
+            position = 2 + columnValue[1];
+        }
+
+        if ((uint)(position + 1) >= (uint)columnValue.Length || columnValue[position] != (byte)ScalarValueTag || columnValue[position + 1] >= 0x80
+            || position + 2 + columnValue[position + 1] != columnValue.Length)
+        {
+            return false;
+        }
+
+        var typed = columnValue[(position + 2)..];
+        if (typed.Length < 2 || typed[0] != (byte)TypedValueFields.TypeTag || typed[1] >= 0x80)
+        {
+            return false;
+        }
+
+        if (typed.Length == 2)
+        {
+            // the type alone: "" or 0 (proto3 leaves defaults out)
+            if (kind == ColumnKind.String)
+            {
+                row.SetText(ordinal, default);
+            }
+            else
+            {
+                row.SetNumber(ordinal, 0);
+            }
+
+            return true;
+        }
+
+        position = 3;
+        switch (typed[2])
+        {
+            case (byte)TypedValueFields.StringTag when kind == ColumnKind.String:
+                var text = WireSpan.LengthDelimited(typed, ref position);
+                if (position != typed.Length)
+                {
+                    return false;
+                }
+
+                row.SetText(ordinal, text);
+                return true;
+            case (byte)TypedValueFields.NumberTag when kind != ColumnKind.String:
+                var number = WireSpan.Varint(typed, ref position);
+                if (position != typed.Length)
+                {
+                    return false;
+                }
+
+                row.SetNumber(ordinal, ProtoReader.DecodeZigZag(number));
+                return true;
+            case (byte)TypedValueFields.NullTag when typed.Length == 4 && typed[3] == 1:
+                row.SetNull(ordinal);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     private static void Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, WireRow row, int ordinal)
     {
         var value = TypedValueFields.Read(typedValue);

@@ -50,11 +50,26 @@ internal static class WireSpan
         return position + reader.Position;
     }
 
+    /// <summary>A varint of two bytes or more (a row's length, a timestamp's milliseconds) from <paramref name="position"/>.</summary>
     private static (ulong Value, int Position) VarintSlow(ReadOnlySpan<byte> span, int position)
     {
-        var reader = new ProtoReader(span[position..]);
-        var value = reader.ReadVarint();
-        return (value, position + reader.Position);
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if ((uint)position >= (uint)span.Length)
+            {
+                throw new InvalidDataException("Truncated protobuf varint");
+            }
+
+            var b = span[position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return (result, position);
+            }
+        }
+
+        throw new InvalidDataException("Protobuf varint longer than 10 bytes");
     }
 
     private static uint BadTag(ulong tag) => throw new InvalidDataException($"Invalid protobuf tag {tag}");

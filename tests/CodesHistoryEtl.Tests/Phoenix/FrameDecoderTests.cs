@@ -113,6 +113,35 @@ public sealed class FrameDecoderTests
         }
     }
 
+    [Theory]
+    // scalar_value alone, without the deprecated copy
+    [InlineData("2205 0815 1A01 61", "2204 080D 2002")]
+    // TypedValue fields in an unusual order: the value before the type
+    [InlineData("2205 1A01 61 0815", "2204 2002 080D")]
+    // null = false written out, and a second field after the value
+    [InlineData("2209 0815 3800 1A01 61 3800", "2206 080D 2002 3800")]
+    // a string column carrying a number and a number column carrying a string: the field its kind reads is absent
+    [InlineData("2204 080D 2002", "2205 0815 1A01 61")]
+    // the deprecated value after scalar_value, and a value whose deprecated copy differs
+    [InlineData("2205 0815 1A01 61 0A05 0815 1A01 62", "0A04 080D 2004 2204 080D 2002")]
+    public void Values_in_uncommon_shapes_decode_as_the_generated_classes_read_them(string textColumnHex, string numberColumnHex)
+    {
+        // raw bytes, so the shapes reach the decoder as written (the generated classes would reorder them)
+        var row = Field(1, Hex(textColumnHex)).Concat(Field(1, Hex(numberColumnHex))).Concat(Field(1, Number(7).ToByteArray()))
+            .Concat(Field(1, NullArray().ToByteArray())).ToArray();
+        var frame = Field(3, row);
+
+        var fast = WireRows.Decode(Decoder, frame);
+        var reference = GeneratedRowDecoder.Decode(frame, Kinds);
+
+        Assert.Equal(Assert.Single(reference).Values, Assert.Single(fast).Values);
+    }
+
+    private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
+
+    /// <summary>A length-delimited field: tag, one-byte length, bytes.</summary>
+    private static byte[] Field(int number, byte[] bytes) => [(byte)((number << 3) | 2), checked((byte)bytes.Length), .. bytes];
+
     internal static ColumnValue Scalar(TypedValue value)
     {
         // A real server fills scalar_value and the deprecated value with the same TypedValue.
