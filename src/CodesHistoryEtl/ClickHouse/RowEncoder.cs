@@ -88,9 +88,11 @@ public sealed class RowEncoder
                 BinaryPrimitives.WriteUInt32LittleEndian(span[at..], RowBinary.DateTimeSeconds(ExportRow.EpochSeconds(row.Number(column)), column.Name));
                 return at + 4;
             default:
-                throw new InvalidOperationException($"Column {column.Name}: no RowBinary encoding for {column.Kind}");
+                throw NoEncoding(column);
         }
     }
+
+    private static InvalidOperationException NoEncoding(Column column) => new($"Column {column.Name}: no RowBinary encoding for {column.Kind}");
 
     private static long InRange(Column column, long value, long max) =>
         value >= 0 && value <= max

@@ -165,12 +165,13 @@ public sealed class CsvRowWriter(Stream output)
         var date = _dates.AsSpan(column * 10, 10);
         if (_days[column] != day)
         {
-            var (year, month, dayOfMonth) = System.DateTime.UnixEpoch.AddDays(day);
-            Digits(date, year, 4);
+            var (year, month, dayOfMonth) = CivilDate(day);
+            TwoDigits(date, year / 100);
+            TwoDigits(date[2..], year % 100);
             date[4] = (byte)'-';
-            Digits(date[5..], month, 2);
+            TwoDigits(date[5..], month);
             date[7] = (byte)'-';
-            Digits(date[8..], dayOfMonth, 2);
+            TwoDigits(date[8..], dayOfMonth);
             _days[column] = day;
         }
 
@@ -195,13 +196,22 @@ public sealed class CsvRowWriter(Stream output)
         destination[1] = pair[1];
     }
 
-    private static void Digits(Span<byte> destination, int value, int count)
+    /// <summary>
+    /// The proleptic Gregorian date of day <paramref name="day"/> since 1970-01-01 (0 or later: the transform keeps
+    /// DateTime values in 1970..2105), by the civil-from-days arithmetic on 400-year eras with years starting in March.
+    /// Some dates (emd, exd) change from row to row, so this runs for most rows despite the per-column cache.
+    /// </summary>
+    internal static (int Year, int Month, int Day) CivilDate(long day)
     {
-        for (var i = count - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
+        var z = (int)day + 719_468; // days since 0000-03-01
+        var era = z / 146_097;
+        var dayOfEra = z - (era * 146_097);
+        var yearOfEra = (dayOfEra - (dayOfEra / 1460) + (dayOfEra / 36_524) - (dayOfEra / 146_096)) / 365;
+        var dayOfYear = dayOfEra - ((365 * yearOfEra) + (yearOfEra / 4) - (yearOfEra / 100));
+        var shiftedMonth = ((5 * dayOfYear) + 2) / 153; // 0 = March
+        var dayOfMonth = dayOfYear - (((153 * shiftedMonth) + 2) / 5) + 1;
+        var month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+        return ((era * 400) + yearOfEra + (month <= 2 ? 1 : 0), month, dayOfMonth);
     }
 
     private void Ascii(string text)

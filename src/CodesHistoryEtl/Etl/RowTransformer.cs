@@ -65,7 +65,7 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
             {
                 if (!column.Nullable)
                 {
-                    return $"{column.Name} is NULL but the column is required";
+                    return Required(column);
                 }
 
                 continue;
@@ -75,27 +75,33 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
             {
                 ColumnKind.UInt8 => OutOfRange(row.Number(ordinal), 0, byte.MaxValue),
                 ColumnKind.UInt16 => OutOfRange(row.Number(ordinal), 0, ushort.MaxValue),
-                ColumnKind.DateTime => row.Number(ordinal) is < 0 or > MaxDateTimeMillis
-                    ? $"{row.Number(ordinal)} ms is outside DateTime's 1970-01-01..2105-12-31 UTC range"
-                    : null,
+                ColumnKind.DateTime => row.Number(ordinal) is < 0 or > MaxDateTimeMillis ? OutsideDateTime(row.Number(ordinal)) : null,
                 ColumnKind.String => TextProblem(row.Utf8(ordinal)),
                 ColumnKind.StringArray => ArrayProblem(row, ordinal),
                 _ => null,
             };
             if (problem is not null)
             {
-                return $"{column.Name}: {problem}";
+                return Of(column, problem);
             }
         }
 
         var time = row.Number(Columns.TimeOrdinal);
-        return time < _sinceMillis || time >= _tsMillis
-            ? $"opd {DateTimeOffset.FromUnixTimeMilliseconds(time):O} is outside the window {window}"
-            : null;
+        return time < _sinceMillis || time >= _tsMillis ? OutsideWindow(time) : null;
     }
 
-    private static string? OutOfRange(long value, long min, long max) =>
-        value < min || value > max ? $"{value} is outside {min}..{max}" : null;
+    // The reasons are built apart from Check, which runs for every row: its frame then holds no string builder.
+    private static string Required(Column column) => $"{column.Name} is NULL but the column is required";
+
+    private static string OutsideDateTime(long millis) => $"{millis} ms is outside DateTime's 1970-01-01..2105-12-31 UTC range";
+
+    private static string Of(Column column, string problem) => $"{column.Name}: {problem}";
+
+    private string OutsideWindow(long millis) => $"opd {DateTimeOffset.FromUnixTimeMilliseconds(millis):O} is outside the window {window}";
+
+    private static string? OutOfRange(long value, long min, long max) => value < min || value > max ? Outside(value, min, max) : null;
+
+    private static string Outside(long value, long min, long max) => $"{value} is outside {min}..{max}";
 
     private static string? TextProblem(ReadOnlySpan<byte> utf8)
     {
