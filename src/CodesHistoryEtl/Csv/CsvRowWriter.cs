@@ -68,8 +68,7 @@ public sealed class CsvRowWriter(Stream output)
                     at = Array(span, at, row, column);
                     break;
                 default:
-                    Utf8Formatter.TryFormat(row.Number(column), span[at..], out var written);
-                    at += written;
+                    at = Number(span, at, row.Number(column));
                     break;
             }
         }
@@ -91,6 +90,25 @@ public sealed class CsvRowWriter(Stream output)
 
     /// <summary>True when the buffer is worth handing to the stream (the caller flushes between rows).</summary>
     public bool ShouldFlush => _length > BufferSize / 2;
+
+    /// <summary>A number in decimal; 0..99 (most values: operation types, statuses) from the digit-pair table.</summary>
+    private static int Number(Span<byte> span, int at, long value)
+    {
+        if ((ulong)value < 10)
+        {
+            span[at] = (byte)('0' + value);
+            return at + 1;
+        }
+
+        if ((ulong)value < 100)
+        {
+            TwoDigits(span[at..], (int)value);
+            return at + 2;
+        }
+
+        Utf8Formatter.TryFormat(value, span[at..], out var written);
+        return at + written;
+    }
 
     /// <summary>A text in double quotes, inner double quotes doubled; returns the position after it.</summary>
     private static int QuotedText(Span<byte> span, int at, ReadOnlySpan<byte> text)

@@ -91,6 +91,13 @@ public sealed class WireRow
         TextBytes += utf8.Length;
     }
 
+    /// <summary>A text of <paramref name="length"/> bytes at <paramref name="offset"/> of the buffer given to <see cref="Begin"/> (the decoder knows where it is).</summary>
+    internal void SetText(int ordinal, int offset, int length)
+    {
+        _slots[ordinal] = new Slot(SlotKind.Text, length == 0 ? 0 : offset, length, 0);
+        TextBytes += length;
+    }
+
     internal void BeginArray(int ordinal) => _slots[ordinal] = new Slot(SlotKind.Array, ElementCount, 0, 0);
 
     /// <summary>Appends an element to the array of <paramref name="ordinal"/>, the array begun last.</summary>

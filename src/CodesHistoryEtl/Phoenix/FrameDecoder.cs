@@ -77,9 +77,10 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             if (tag == FrameRow)
             {
                 var bytes = reader.ReadLengthDelimited();
+                var rowOffset = segment.Offset + position + reader.Position - bytes.Length;
                 position += reader.Position;
                 row.Begin(segment.Array!);
-                DecodeRow(bytes, row);
+                DecodeRow(bytes, rowOffset, row);
                 return true;
             }
 
@@ -90,7 +91,8 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
         return false;
     }
 
-    private void DecodeRow(ReadOnlySpan<byte> bytes, WireRow row)
+    /// <summary>Decodes a Row message, <paramref name="bytes"/>, which starts at <paramref name="rowOffset"/> of the row's buffer.</summary>
+    private void DecodeRow(ReadOnlySpan<byte> bytes, int rowOffset, WireRow row)
     {
         var position = 0;
         var index = 0;
@@ -107,7 +109,7 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             if (index < _kinds.Length)
             {
                 var kind = _kinds[index];
-                if (kind == ColumnKind.StringArray || !ValueDecoder.TryCommonScalar(value, kind, row, index))
+                if (kind == ColumnKind.StringArray || !ValueDecoder.TryCommonScalar(value, rowOffset + position - value.Length, kind, row, index))
                 {
                     ValueDecoder.Column(value, kind, _names[index], row, index);
                 }

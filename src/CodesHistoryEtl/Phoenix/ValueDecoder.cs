@@ -81,10 +81,11 @@ internal static class ValueDecoder
     /// <summary>
     /// The shape nearly every value has, decoded without the general loops: a ColumnValue of <c>[value] scalar_value</c>
     /// (<c>0A len X 22 len Y</c>, field order as protobuf writes it) whose TypedValue Y is the type then at most one of
-    /// string_value, number_value or <c>null = true</c>. Sets the slot exactly as the general path would and returns
+    /// string_value, number_value or <c>null = true</c>; <paramref name="offset"/> is where <paramref name="columnValue"/>
+    /// starts in the row's buffer, so a text is kept by its place alone. Sets the slot exactly as the general path would and returns
     /// true; false for anything else (other fields, other orders), which <see cref="Column"/> then decodes. Not for arrays.
     /// </summary>
-    public static bool TryCommonScalar(ReadOnlySpan<byte> columnValue, ColumnKind kind, WireRow row, int ordinal)
+    public static bool TryCommonScalar(ReadOnlySpan<byte> columnValue, int offset, ColumnKind kind, WireRow row, int ordinal)
     {
         var position = 0;
         if (columnValue.Length > 2 && columnValue[0] == (byte)ValueTag && columnValue[1] < 0x80)
@@ -98,7 +99,8 @@ internal static class ValueDecoder
             return false;
         }
 
-        var typed = columnValue[(position + 2)..];
+        var typedStart = position + 2;
+        var typed = columnValue[typedStart..];
         if (typed.Length < 2 || typed[0] != (byte)TypedValueFields.TypeTag || typed[1] >= 0x80)
         {
             return false;
@@ -123,13 +125,13 @@ internal static class ValueDecoder
         switch (typed[2])
         {
             case (byte)TypedValueFields.StringTag when kind == ColumnKind.String:
-                var text = WireSpan.LengthDelimited(typed, ref position);
+                var length = WireSpan.LengthDelimited(typed, ref position).Length;
                 if (position != typed.Length)
                 {
                     return false;
                 }
 
-                row.SetText(ordinal, text);
+                row.SetText(ordinal, offset + typedStart + position - length, length);
                 return true;
             case (byte)TypedValueFields.NumberTag when kind != ColumnKind.String:
                 var number = WireSpan.Varint(typed, ref position);
