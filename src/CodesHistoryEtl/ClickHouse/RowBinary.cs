@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CodesHistoryEtl.ClickHouse;
@@ -41,6 +42,7 @@ public static class RowBinary
     }
 
     /// <summary>A String of UTF-8 bytes at <paramref name="at"/>: its length, then the bytes; returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length < 0x80)
@@ -94,8 +96,10 @@ public static class RowBinary
         WriteUInt32(output, DateTimeSeconds(epochSeconds, column));
 
     /// <summary>Epoch seconds as a DateTime's UInt32; throws when the instant is outside 1970..2106.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint DateTimeSeconds(long epochSeconds, string column) =>
-        epochSeconds is >= 0 and <= uint.MaxValue
-            ? (uint)epochSeconds
-            : throw new InvalidOperationException($"Column {column}: {epochSeconds} s since epoch does not fit ClickHouse DateTime (1970..2106); the transform should have rejected it");
+        epochSeconds is >= 0 and <= uint.MaxValue ? (uint)epochSeconds : throw NotDateTime(epochSeconds, column);
+
+    private static InvalidOperationException NotDateTime(long epochSeconds, string column) =>
+        new($"Column {column}: {epochSeconds} s since epoch does not fit ClickHouse DateTime (1970..2106); the transform should have rejected it");
 }

@@ -94,8 +94,8 @@ public sealed class RowEncoder
 
     private static InvalidOperationException NoEncoding(Column column) => new($"Column {column.Name}: no RowBinary encoding for {column.Kind}");
 
-    private static long InRange(Column column, long value, long max) =>
-        value >= 0 && value <= max
-            ? value
-            : throw new InvalidOperationException($"Column {column.Name} ({column.ClickHouseType}): {value} is outside 0..{max}; the transform should have rejected it");
+    private static long InRange(Column column, long value, long max) => (ulong)value <= (ulong)max ? value : throw OutOfRange(column, value, max);
+
+    private static InvalidOperationException OutOfRange(Column column, long value, long max) =>
+        new($"Column {column.Name} ({column.ClickHouseType}): {value} is outside 0..{max}; the transform should have rejected it");
 }

@@ -92,6 +92,7 @@ public sealed class CsvRowWriter(Stream output)
     public bool ShouldFlush => _length > BufferSize / 2;
 
     /// <summary>A number in decimal; 0..99 (most values: operation types, statuses) from the digit-pair table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Number(Span<byte> span, int at, long value)
     {
         if ((ulong)value < 10)
@@ -111,6 +112,7 @@ public sealed class CsvRowWriter(Stream output)
     }
 
     /// <summary>A text in double quotes, inner double quotes doubled; returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int QuotedText(Span<byte> span, int at, ReadOnlySpan<byte> text)
     {
         span[at++] = (byte)'"';

@@ -49,6 +49,7 @@ public sealed class ExportRow
     };
 
     /// <summary>The epoch second that holds <paramref name="epochMillis"/> (rounded down, also before 1970): a DateTime's value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long EpochSeconds(long epochMillis) => Math.DivRem(epochMillis, 1000, out var milliseconds) - (milliseconds < 0 ? 1 : 0);
 
     /// <summary>Elements of an array column (0 for NULL).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -103,18 +104,16 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
 
     private static string Outside(long value, long min, long max) => $"{value} is outside {min}..{max}";
 
-    private static string? TextProblem(ReadOnlySpan<byte> utf8)
-    {
-        if (!Utf8.IsValid(utf8))
-        {
-            return "text is not valid UTF-8 (invalid bytes on the wire)";
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? TextProblem(ReadOnlySpan<byte> utf8) =>
+        !Utf8.IsValid(utf8) ? "text is not valid UTF-8 (invalid bytes on the wire)"
+        : utf8.Length > MaxTextLength ? LongTextProblem(utf8) // a character takes at least one byte: only a long text needs counting
+        : null;
 
-        // a character takes at least one byte: only a long text needs counting
-        return utf8.Length > MaxTextLength && Encoding.UTF8.GetCharCount(utf8) is var characters && characters > MaxTextLength
+    private static string? LongTextProblem(ReadOnlySpan<byte> utf8) =>
+        Encoding.UTF8.GetCharCount(utf8) is var characters && characters > MaxTextLength
             ? $"text of {characters} characters is longer than {MaxTextLength}"
             : null;
-    }
 
     private static string? ArrayProblem(WireRow row, int ordinal)
     {

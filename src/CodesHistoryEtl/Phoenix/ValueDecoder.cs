@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.Phoenix;
@@ -85,6 +86,7 @@ internal static class ValueDecoder
     /// starts in the row's buffer, so a text is kept by its place alone. Sets the slot exactly as the general path would and returns
     /// true; false for anything else (other fields, other orders), which <see cref="Column"/> then decodes. Not for arrays.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site, the per-value loop: no call, no frame
     public static bool TryCommonScalar(ReadOnlySpan<byte> columnValue, int offset, ColumnKind kind, WireRow row, int ordinal)
     {
         var position = 0;
