@@ -91,24 +91,8 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
 
     private ulong ReadVarintSlow()
     {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (_position >= _buffer.Length)
-            {
-                Fail("Truncated protobuf varint");
-            }
-
-            var b = _buffer[_position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-        }
-
-        Fail("Protobuf varint longer than 10 bytes");
-        return 0;
+        (var value, _position) = WireSpan.VarintSlow(_buffer, _position);
+        return value;
     }
 
     private void Advance(int count)

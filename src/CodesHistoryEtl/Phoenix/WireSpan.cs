@@ -50,8 +50,11 @@ internal static class WireSpan
         return position + reader.Position;
     }
 
-    /// <summary>A varint of two bytes or more (a row's length, a timestamp's milliseconds) from <paramref name="position"/>.</summary>
-    private static (ulong Value, int Position) VarintSlow(ReadOnlySpan<byte> span, int position)
+    /// <summary>
+    /// A varint of any length from <paramref name="position"/>, byte by byte: the path for two bytes or more (a row's
+    /// length, a timestamp's milliseconds), also <see cref="ProtoReader"/>'s. Malformed input throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static (ulong Value, int Position) VarintSlow(ReadOnlySpan<byte> span, int position)
     {
         ulong result = 0;
         for (var shift = 0; shift < 64; shift += 7)
