@@ -109,7 +109,7 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             if (index < _kinds.Length)
             {
                 var kind = _kinds[index];
-                if (kind == ColumnKind.StringArray || !ValueDecoder.TryCommonScalar(value, rowOffset + position - value.Length, kind, row, index))
+                if (!ValueDecoder.TryCommonScalar(value, rowOffset + position - value.Length, kind, row, index))
                 {
                     ValueDecoder.Column(value, kind, _names[index], row, index);
                 }

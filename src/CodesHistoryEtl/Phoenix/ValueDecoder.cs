@@ -84,11 +84,16 @@ internal static class ValueDecoder
     /// (<c>0A len X 22 len Y</c>, field order as protobuf writes it) whose TypedValue Y is the type then at most one of
     /// string_value, number_value or <c>null = true</c>; <paramref name="offset"/> is where <paramref name="columnValue"/>
     /// starts in the row's buffer, so a text is kept by its place alone. Sets the slot exactly as the general path would and returns
-    /// true; false for anything else (other fields, other orders), which <see cref="Column"/> then decodes. Not for arrays.
+    /// true; false for anything else (arrays, other fields, other orders), which <see cref="Column"/> then decodes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site, the per-value loop: no call, no frame
     public static bool TryCommonScalar(ReadOnlySpan<byte> columnValue, int offset, ColumnKind kind, WireRow row, int ordinal)
     {
+        if (kind == ColumnKind.StringArray)
+        {
+            return false;
+        }
+
         var position = 0;
         if (columnValue.Length > 2 && columnValue[0] == (byte)ValueTag && columnValue[1] < 0x80)
         {
