@@ -29,7 +29,28 @@ public static class RowBinary
     private static void WriteVarUInt(IBufferWriter<byte> output, ulong value) => output.Advance(VarUInt(output.GetSpan(10), 0, value));
 
     /// <summary>A LEB128 length at <paramref name="at"/> (up to 10 bytes); returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int VarUInt(Span<byte> span, int at, ulong value)
+    {
+        if (value < 0x80)
+        {
+            span[at] = (byte)value; // the common case, inline: a text or array shorter than 128
+            return at + 1;
+        }
+
+        return LongVarUInt(span, at, value);
+    }
+
+    /// <summary>A String of UTF-8 bytes at <paramref name="at"/>: its length, then the bytes; returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
+    {
+        at = VarUInt(span, at, (ulong)utf8.Length);
+        utf8.CopyTo(span[at..]);
+        return at + utf8.Length;
+    }
+
+    private static int LongVarUInt(Span<byte> span, int at, ulong value)
     {
         while (value >= 0x80)
         {
@@ -39,23 +60,6 @@ public static class RowBinary
 
         span[at++] = (byte)value;
         return at;
-    }
-
-    /// <summary>A String of UTF-8 bytes at <paramref name="at"/>: its length, then the bytes; returns the position after it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length < 0x80)
-        {
-            span[at++] = (byte)utf8.Length; // the common case: a one-byte length
-        }
-        else
-        {
-            at = VarUInt(span, at, (ulong)utf8.Length);
-        }
-
-        utf8.CopyTo(span[at..]);
-        return at + utf8.Length;
     }
 
     public static void WriteString(IBufferWriter<byte> output, string value)
