@@ -25,7 +25,7 @@ public sealed record HealthReport(StatusReport? Status, DateOnly LastDay, long? 
     }
 
     public string ToJson() => JsonSerializer.Serialize(new HealthJson(
-        Healthy, Status?.ProcessName, Status?.Now, Status?.Watermark, Status?.Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : null, Day,
+        Healthy, Status?.ProcessName, Status?.Now, Status?.Watermark, Status?.LagMinutes, Day,
         LastDayRows, [.. Problems.Select(p => new ProblemJson(p.Code, p.Message, p.AlertedByRun))]), MonitoringJson.Default.HealthJson);
 
     private string Day => LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

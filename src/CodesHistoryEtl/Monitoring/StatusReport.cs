@@ -14,6 +14,9 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
 {
     public TimeSpan? Lag => Watermark is { } w ? Now - w : null;
 
+    /// <summary><see cref="Lag"/> in minutes to one decimal, as the JSON reports give it.</summary>
+    public double? LagMinutes => Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : null;
+
     /// <summary>Ranges before where the next scheduled run starts that no committed window covers (health's UNCOMMITTED_WINDOWS).</summary>
     public IReadOnlyList<Window> Uncommitted { get; init; } = [];
 
@@ -51,7 +54,7 @@ public sealed record StatusReport(string ProcessName, DateTimeOffset Now, DateTi
     }
 
     public string ToJson() => JsonSerializer.Serialize(new StatusJson(
-        ProcessName, Now, Watermark, Lag is { } lag ? Math.Round(lag.TotalMinutes, 1) : null,
+        ProcessName, Now, Watermark, LagMinutes,
         Active is { } a
             ? new CurrentRunJson(a.Id, a.Status, a.Started, a.Heartbeat, a.Heartbeat is { } h ? Math.Round((Now - h).TotalSeconds) : null)
             : null,
