@@ -22,13 +22,7 @@ start_sim "$rows"
 index=0
 for etl in "$@"; do
   index=$((index + 1))
-  db="${tag}_$index"
-  databases+=("$db")
-  rm -rf "$work/export" && mkdir -p "$work/export"
-  (cd "$work" && env -i PATH="$PATH" HOME="$HOME" PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" \
-    PROCESS_NAME="$db" CH_URL="$CH_URL" CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$work/export" \
-    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.$index" "$etl" run --since 2025-08-01T00:00:00Z \
-    --until 2025-08-02T00:00:00Z) >"$work/etl_$index.log" 2>&1 || { tail -20 "$work/etl_$index.log" >&2; exit 1; }
+  run_etl "$etl" "${tag}_$index" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.$index"
   callgrind_annotate "$work/callgrind.$index" 2>/dev/null | awk -v etl="$etl" -v rows="$rows" -v top="$top" '
     function count(s) { gsub(",", "", s); return s + 0 }
     /PROGRAM TOTALS/ { total = count($1); printf "%s: %.0f instructions a row (%d rows, start-up included)\n", etl, total / rows, rows; next }

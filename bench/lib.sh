@@ -61,16 +61,19 @@ stop_sim() {
   fi
 }
 
-run_etl() { # etl db -> `etl run` of the simulated day into ClickHouse database db; /usr/bin/time -v in $work/etl.time
+run_etl() { # etl db [command ...] -> `etl run` of the simulated day into ClickHouse database db, under the given
+  # command (default: /usr/bin/time -v into $work/etl.time; perf or valgrind for the profiles); its log in $work/etl_$db.log.
   # STEP_MIN from the caller's environment (default hourly windows) comes with BUSINESS_TZ=UTC, so the grid fits the UTC day
   local etl=$1 db=$2
+  shift 2
+  (($#)) || set -- /usr/bin/time -v -o "$work/etl.time"
   databases+=("$db")
   rm -rf "$work/export" && mkdir -p "$work/export"
   # The sim's day is 2025-08-01 UTC: 24 hourly windows (Asia/Almaty hours are whole UTC hours).
   (cd "$work" && env -i PATH="$PATH" HOME="$HOME" ${DOTNET_ROOT:+DOTNET_ROOT="$DOTNET_ROOT"} \
     PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" PROCESS_NAME="$db" \
     CH_URL="$CH_URL" CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$work/export" \
-    ${STEP_MIN:+STEP_MIN="$STEP_MIN" BUSINESS_TZ=UTC} /usr/bin/time -v -o "$work/etl.time" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
+    ${STEP_MIN:+STEP_MIN="$STEP_MIN" BUSINESS_TZ=UTC} "$@" "$etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
     >"$work/etl_$db.log" 2>&1 || { tail -20 "$work/etl_$db.log" >&2; exit 1; }
 }
 

@@ -17,14 +17,7 @@ bench_init "bench_profile_$$"
 echo "profile: publishing etl with its symbols (about a minute)" >&2
 PUBLISH_SYMBOLS=1 bash ops/publish.sh "$work/publish" >/dev/null
 start_sim "$rows"
-db="${tag}_p"
-databases+=("$db")
-mkdir -p "$work/export"
-(cd "$work" && env -i PATH="$PATH" HOME="$HOME" \
-  PQS_URL="$sim_url" PG_DSN="$PG_DSN" JOURNAL_TABLE="$tag.inc_processing" PROCESS_NAME="$db" CH_URL="$CH_URL" \
-  CH_USER="$CH_USER" CH_PASSWORD="$CH_PASSWORD" CH_DATABASE="$db" EXPORT_DIR="$work/export" \
-  perf record -F 999 -o "$work/perf.data" "$work/publish/etl" run --since 2025-08-01T00:00:00Z --until 2025-08-02T00:00:00Z) \
-  >"$work/etl.log" 2>&1 || { tail -20 "$work/etl.log" >&2; exit 1; }
+run_etl "$work/publish/etl" "${tag}_p" perf record -F 999 -o "$work/perf.data"
 
 # one line per sample, "ip symbol (dso)"; the kernel's samples count as one line, other libraries' unnamed ones by library
 perf script -i "$work/perf.data" -F ip,sym,dso 2>/dev/null | awk -v top="$top" -v rows="$rows" '
