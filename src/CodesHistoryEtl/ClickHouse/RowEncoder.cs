@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.ClickHouse;
@@ -35,67 +36,94 @@ public sealed class RowEncoder
     public void Write(IBufferWriter<byte> output, ExportRow row)
     {
         var source = row.Source;
-        var columns = Columns.Target.AsSpan();
-        var span = output.GetSpan(source.TextBytes + (10 * source.ElementCount) + (MaxBytesPerColumn * columns.Length) + 32 + _metadata.Length);
+        var values = Columns.TargetValues.AsSpan();
+        var span = output.GetSpan(source.TextBytes + (10 * source.ElementCount) + (MaxBytesPerColumn * values.Length) + 32 + _metadata.Length);
         var at = 0;
-        foreach (var column in columns)
+        for (var i = 0; i < values.Length; i++)
         {
-            at = WriteValue(span, at, column, row);
+            var value = values[i];
+            if (value.Nullable)
+            {
+                var isNull = source.IsNull(value.Ordinal);
+                span[at++] = isNull ? (byte)1 : (byte)0;
+                if (isNull)
+                {
+                    continue;
+                }
+            }
+
+            switch (value.Code)
+            {
+                case ValueCode.Text:
+                    at = RowBinary.String(span, at, source.Utf8(value.Ordinal));
+                    break;
+                case ValueCode.UInt8:
+                    span[at++] = (byte)InRange(i, source.Number(value.Ordinal), byte.MaxValue);
+                    break;
+                case ValueCode.UInt16:
+                    BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)InRange(i, source.Number(value.Ordinal), ushort.MaxValue));
+                    at += 2;
+                    break;
+                case ValueCode.Int64:
+                    BinaryPrimitives.WriteInt64LittleEndian(span[at..], source.Number(value.Ordinal));
+                    at += 8;
+                    break;
+                case ValueCode.DateTime:
+                    at = DateTime(span, at, source.Number(value.Ordinal), i);
+                    break;
+                case ValueCode.Array:
+                    at = Array(span, at, source, value.Ordinal);
+                    break;
+                case ValueCode.Id when row.HasId:
+                    span[at++] = 0;
+                    at = RowBinary.String(span, at, row.Id);
+                    break;
+                case ValueCode.Id:
+                    span[at++] = 1;
+                    break;
+                case ValueCode.Ts:
+                    at = DateTime(span, at, row.TsMillis, i);
+                    break;
+                case ValueCode.Q:
+                    span[at++] = row.Q;
+                    break;
+                default:
+                    throw NoEncoding(i);
+            }
         }
 
         _metadata.CopyTo(span[at..]);
         output.Advance(at + _metadata.Length);
     }
 
-    private static int WriteValue(Span<byte> span, int at, Column column, ExportRow row)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DateTime(Span<byte> span, int at, long epochMillis, int index)
     {
-        if (column.Kind == ColumnKind.StringArray)
-        {
-            var length = row.ArrayLength(column);
-            at = RowBinary.VarUInt(span, at, (ulong)length);
-            for (var i = 0; i < length; i++)
-            {
-                at = RowBinary.String(span, at, row.Element(column, i));
-            }
-
-            return at;
-        }
-
-        if (column.Nullable)
-        {
-            var isNull = row.IsNull(column);
-            span[at++] = isNull ? (byte)1 : (byte)0;
-            if (isNull)
-            {
-                return at;
-            }
-        }
-
-        switch (column.Kind)
-        {
-            case ColumnKind.String:
-                return RowBinary.String(span, at, row.Utf8(column));
-            case ColumnKind.UInt8:
-                span[at] = (byte)InRange(column, row.Number(column), byte.MaxValue);
-                return at + 1;
-            case ColumnKind.UInt16:
-                BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)InRange(column, row.Number(column), ushort.MaxValue));
-                return at + 2;
-            case ColumnKind.Int64:
-                BinaryPrimitives.WriteInt64LittleEndian(span[at..], row.Number(column));
-                return at + 8;
-            case ColumnKind.DateTime:
-                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], RowBinary.DateTimeSeconds(ExportRow.EpochSeconds(row.Number(column)), column.Name));
-                return at + 4;
-            default:
-                throw NoEncoding(column);
-        }
+        var seconds = ExportRow.EpochSeconds(epochMillis);
+        // out of range, DateTimeSeconds throws, naming the column: the name is looked up only then
+        var value = (ulong)seconds <= uint.MaxValue ? (uint)seconds : RowBinary.DateTimeSeconds(seconds, Columns.Target[index].Name);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], value);
+        return at + 4;
     }
 
-    private static InvalidOperationException NoEncoding(Column column) => new($"Column {column.Name}: no RowBinary encoding for {column.Kind}");
+    private static int Array(Span<byte> span, int at, WireRow source, int ordinal)
+    {
+        var length = source.ArrayLength(ordinal);
+        at = RowBinary.VarUInt(span, at, (ulong)length);
+        for (var i = 0; i < length; i++)
+        {
+            at = RowBinary.String(span, at, source.Element(ordinal, i));
+        }
 
-    private static long InRange(Column column, long value, long max) => (ulong)value <= (ulong)max ? value : throw OutOfRange(column, value, max);
+        return at;
+    }
 
-    private static InvalidOperationException OutOfRange(Column column, long value, long max) =>
-        new($"Column {column.Name} ({column.ClickHouseType}): {value} is outside 0..{max}; the transform should have rejected it");
+    private static InvalidOperationException NoEncoding(int index) =>
+        new($"Column {Columns.Target[index].Name}: no RowBinary encoding for {Columns.TargetValues[index].Code}");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long InRange(int index, long value, long max) => (ulong)value <= (ulong)max ? value : throw OutOfRange(index, value, max);
+
+    private static InvalidOperationException OutOfRange(int index, long value, long max) =>
+        new($"Column {Columns.Target[index].Name} ({Columns.Target[index].ClickHouseType}): {value} is outside 0..{max}; the transform should have rejected it");
 }

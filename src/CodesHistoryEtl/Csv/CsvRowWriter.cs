@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using CodesHistoryEtl.Etl;
@@ -18,8 +19,11 @@ public sealed class CsvRowWriter(Stream output)
     private const int MaxBytesPerColumn = 24;
 
     private static readonly System.Buffers.SearchValues<byte> ArrayEscapes = System.Buffers.SearchValues.Create("\\'\"\n\r\t\0"u8);
-    private readonly long[] _days = Enumerable.Repeat(long.MinValue, Columns.Target.Length).ToArray();
-    private readonly byte[] _dates = new byte[Columns.Target.Length * 10];
+    /// <summary>Days whose date text is kept (<see cref="_days"/>, <see cref="_dates"/>): a day's slot is its number modulo this.</summary>
+    private const int DateSlots = 1024;
+
+    private readonly long[] _days = Enumerable.Repeat(long.MinValue, DateSlots).ToArray();
+    private readonly byte[] _dates = new byte[DateSlots * 10];
     private byte[] _buffer = new byte[BufferSize];
     private int _length;
 
@@ -37,43 +41,55 @@ public sealed class CsvRowWriter(Stream output)
     public void WriteRow(ExportRow row)
     {
         // room for the whole row at once: every text byte may double when escaped, the rest is bounded per column
-        var columns = Columns.Target.AsSpan();
-        Ensure((2 * row.Source.TextBytes) + (3 * row.Source.ElementCount) + (MaxBytesPerColumn * columns.Length) + 1);
+        var source = row.Source;
+        var values = Columns.TargetValues.AsSpan();
+        Ensure((2 * source.TextBytes) + (3 * source.ElementCount) + (MaxBytesPerColumn * values.Length) + 1);
         var span = _buffer.AsSpan();
         var at = _length;
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (i > 0)
-            {
-                span[at++] = (byte)',';
-            }
-
-            var column = columns[i];
-            if (row.IsNull(column))
+            var value = values[i];
+            if (value.Nullable && source.IsNull(value.Ordinal))
             {
                 span[at++] = (byte)'\\';
                 span[at++] = (byte)'N';
-                continue;
+            }
+            else
+            {
+                switch (value.Code)
+                {
+                    case ValueCode.Text:
+                        at = QuotedText(span, at, source.Utf8(value.Ordinal));
+                        break;
+                    case ValueCode.DateTime:
+                        at = DateTime(span, at, source.Number(value.Ordinal));
+                        break;
+                    case ValueCode.Array:
+                        at = Array(span, at, source, value.Ordinal);
+                        break;
+                    case ValueCode.Id when row.HasId:
+                        at = QuotedText(span, at, row.Id);
+                        break;
+                    case ValueCode.Id:
+                        span[at++] = (byte)'\\';
+                        span[at++] = (byte)'N';
+                        break;
+                    case ValueCode.Ts:
+                        at = DateTime(span, at, row.TsMillis);
+                        break;
+                    case ValueCode.Q:
+                        span[at++] = (byte)('0' + row.Q);
+                        break;
+                    default:
+                        at = Number(span, at, source.Number(value.Ordinal));
+                        break;
+                }
             }
 
-            switch (column.Kind)
-            {
-                case ColumnKind.String:
-                    at = QuotedText(span, at, row.Utf8(column));
-                    break;
-                case ColumnKind.DateTime:
-                    at = DateTime(span, at, row.Number(column), i);
-                    break;
-                case ColumnKind.StringArray:
-                    at = Array(span, at, row, column);
-                    break;
-                default:
-                    at = Number(span, at, row.Number(column));
-                    break;
-            }
+            span[at++] = (byte)',';
         }
 
-        span[at++] = (byte)'\n';
+        span[at - 1] = (byte)'\n'; // the last column's comma
         _length = at;
     }
 
@@ -131,11 +147,11 @@ public sealed class CsvRowWriter(Stream output)
     }
 
     /// <summary>A quoted <c>['a','b']</c>: ClickHouse's quoted-string escapes inside, then CSV's doubled double quote.</summary>
-    private static int Array(Span<byte> span, int at, ExportRow row, Column column)
+    private static int Array(Span<byte> span, int at, WireRow source, int ordinal)
     {
         span[at++] = (byte)'"';
         span[at++] = (byte)'[';
-        var length = row.ArrayLength(column);
+        var length = source.ArrayLength(ordinal);
         for (var i = 0; i < length; i++)
         {
             if (i > 0)
@@ -144,7 +160,7 @@ public sealed class CsvRowWriter(Stream output)
             }
 
             span[at++] = (byte)'\'';
-            var element = row.Element(column, i);
+            var element = source.Element(ordinal, i);
             for (var next = element.IndexOfAny(ArrayEscapes); next >= 0; next = element.IndexOfAny(ArrayEscapes))
             {
                 element[..next].CopyTo(span[at..]);
@@ -175,15 +191,17 @@ public sealed class CsvRowWriter(Stream output)
 
     /// <summary>
     /// yyyy-MM-dd hh:mm:ss of the UTC second that holds <paramref name="epochMillis"/>, written digit by digit; the date
-    /// part is kept per column, since a window's values of one column mostly fall on one day.
+    /// text is kept for the last <see cref="DateSlots"/> days met (a slot a day), since a run's values fall on a few
+    /// hundred days at most (opd and ts on one or two).
     /// </summary>
-    private int DateTime(Span<byte> span, int at, long epochMillis, int column)
+    private int DateTime(Span<byte> span, int at, long epochMillis)
     {
         var seconds = ExportRow.EpochSeconds(epochMillis);
         var day = Math.DivRem(seconds, 86_400, out var second) - (second < 0 ? 1 : 0);
         second = second < 0 ? second + 86_400 : second;
-        var date = _dates.AsSpan(column * 10, 10);
-        if (_days[column] != day)
+        var slot = (int)(day & (DateSlots - 1));
+        var date = _dates.AsSpan(slot * 10, 10);
+        if (_days[slot] != day)
         {
             var (year, month, dayOfMonth) = CivilDate(day);
             TwoDigits(date, year / 100);
@@ -192,11 +210,13 @@ public sealed class CsvRowWriter(Stream output)
             TwoDigits(date[5..], month);
             date[7] = (byte)'-';
             TwoDigits(date[8..], dayOfMonth);
-            _days[column] = day;
+            _days[slot] = day;
         }
 
         var text = span.Slice(at, 19);
-        date.CopyTo(text);
+        // the 10 date bytes as two loads and stores, not a copy call
+        BinaryPrimitives.WriteUInt64LittleEndian(text, BinaryPrimitives.ReadUInt64LittleEndian(date));
+        BinaryPrimitives.WriteUInt16LittleEndian(text[8..], BinaryPrimitives.ReadUInt16LittleEndian(date[8..]));
         text[10] = (byte)' ';
         TwoDigits(text[11..], (int)(second / 3600));
         text[13] = (byte)':';
@@ -219,7 +239,7 @@ public sealed class CsvRowWriter(Stream output)
     /// <summary>
     /// The proleptic Gregorian date of day <paramref name="day"/> since 1970-01-01 (0 or later: the transform keeps
     /// DateTime values in 1970..2105), by the civil-from-days arithmetic on 400-year eras with years starting in March.
-    /// Some dates (emd, exd) change from row to row, so this runs for most rows despite the per-column cache.
+    /// It runs once a day met (<see cref="DateTime"/> keeps the text), or again when another day took its slot.
     /// </summary>
     internal static (int Year, int Month, int Day) CivilDate(long day)
     {

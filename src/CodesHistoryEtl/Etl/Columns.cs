@@ -26,6 +26,9 @@ public static class Columns
     /// <summary>The target columns of stg.daily_codes_history that the ETL writes, in table order.</summary>
     public static readonly ImmutableArray<Column> Target = [.. BuildTarget()];
 
+    /// <summary><see cref="Target"/> as the per-row writers walk it (a plain array: <c>AsSpan()</c> it once a row).</summary>
+    public static readonly TargetValue[] TargetValues = Target.Select(TargetValue.Of).ToArray();
+
     /// <summary>
     /// The derived columns' <see cref="Column.SourceOrdinal"/>s: constants, so the per-value code tells them apart
     /// without reading a static field (which cost the earlier ReadyToRun build a helper call each time).

@@ -5,7 +5,8 @@ namespace CodesHistoryEtl.Etl;
 /// <summary>
 /// A transformed row, ready for the CSV and ClickHouse writers: the source row (slices of its frame) plus the
 /// derived <c>id</c> (md5 of did, as 32 lowercase hex bytes), <c>ts</c> (the window's upper bound, epoch ms UTC) and
-/// <c>q</c>. Writers walk <see cref="Columns.Target"/> and ask for each column's value. A NULL <c>ch</c> reads as
+/// <c>q</c>. The writers walk <see cref="Columns.TargetValues"/> and read the source slots and derived values directly;
+/// the per-column accessors below are the plain way to read one column's value (tests compare through them). A NULL <c>ch</c> reads as
 /// an empty array and a NULL element as an empty text, as ClickHouse's Array(String) takes them. One instance is
 /// refilled by <see cref="RowTransformer"/> row after row, like its <see cref="WireRow"/>.
 /// </summary>
@@ -19,6 +20,12 @@ public sealed class ExportRow
     public long TsMillis { get; private set; }
 
     public byte Q { get; private set; }
+
+    /// <summary>False when the derived id is NULL (did NULL or empty).</summary>
+    public bool HasId => _hasId;
+
+    /// <summary>The derived id's 32 lowercase hex bytes (when <see cref="HasId"/>).</summary>
+    public ReadOnlySpan<byte> Id => _id;
 
     /// <summary>True when <paramref name="column"/> is NULL here (never for a NOT NULL target column).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
