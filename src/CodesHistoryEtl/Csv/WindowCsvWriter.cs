@@ -5,7 +5,7 @@ using CodesHistoryEtl.Etl;
 namespace CodesHistoryEtl.Csv;
 
 /// <summary>
-/// The CSV of one window (optionally gzip): rows stream through a 512 KiB buffer into a temporary file;
+/// The CSV of one window (optionally gzip): rows stream through a 2 MiB buffer into a temporary file;
 /// <see cref="CompleteAsync"/> ends it and starts its fsync, <see cref="CommitAsync"/> renames it into place.
 /// Disposed without a commit, nothing is left behind.
 /// </summary>
@@ -62,6 +62,7 @@ public sealed class WindowCsvWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _rows.Dispose();
         if (_payload != _file.Stream)
         {
             await _payload.DisposeAsync();

@@ -6,10 +6,27 @@ using CodesHistoryEtl.Tests.Support;
 
 namespace CodesHistoryEtl.Tests.Csv;
 
-/// <summary>DateTime texts in the CSV, whose date parts the writer keeps a slot a day (day number modulo 1024).</summary>
-public sealed class CsvDateTimeTests
+/// <summary>CsvRowWriter on its own: what its buffer and its date cache must not change.</summary>
+public sealed class CsvRowWriterTests
 {
     private static readonly Window Hour = new(new DateTimeOffset(2025, 8, 1, 18, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 8, 1, 19, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_row_larger_than_the_buffer_is_written_whole_between_its_neighbours()
+    {
+        // 2 MiB of UTF-8 whose quotes double: the writer must grow its 2 MiB buffer for this row, then go on
+        var big = new string('ж', (RowTransformer.MaxTextLength / 2) - 1) + "\"" + new string('x', 1000);
+        var rows = WireRows.Export(Hour, new[] { "before", "big", "after" }.Select(c =>
+            SampleRows.Make(c, 1, Hour.Since, ("j", SampleRows.Text(c == "big" ? big : c)))));
+
+        var lines = Write(rows);
+
+        var j = Columns.Target.IndexOf(Columns.Target.Single(c => c.Name == "j"));
+        Assert.Equal(["before", "big", "after"], lines.Select(l => l.Split(',')[0].Trim('"')));
+        Assert.Equal("\"before\"", lines[0].Split(',')[j]);
+        Assert.Equal("\"" + big.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"", lines[1].Split(',')[j]);
+        Assert.Equal("\"after\"", lines[2].Split(',')[j]);
+    }
 
     [Fact]
     public void Days_that_share_a_slot_each_keep_their_own_date()
@@ -38,7 +55,7 @@ public sealed class CsvDateTimeTests
     private static List<string> Write(IEnumerable<ExportRow> rows)
     {
         using var stream = new MemoryStream();
-        var writer = new CsvRowWriter(stream);
+        using var writer = new CsvRowWriter(stream);
         writer.WriteHeader();
         foreach (var row in rows)
         {
