@@ -102,16 +102,32 @@ public sealed class WireRow
     internal void BeginArray(int ordinal) => _slots[ordinal] = new Slot(SlotKind.Array, ElementCount, 0, 0);
 
     /// <summary>Appends an element to the array of <paramref name="ordinal"/>, the array begun last.</summary>
-    internal void AddElement(int ordinal, bool isNull, ReadOnlySpan<byte> utf8)
+    internal void AddElement(int ordinal, bool isNull, ReadOnlySpan<byte> utf8) =>
+        Append(ordinal, isNull ? default : new Slot(SlotKind.Text, OffsetOf(utf8), utf8.Length, 0), utf8.Length);
+
+    /// <summary>Appends a text element of <paramref name="length"/> bytes at <paramref name="offset"/> of the buffer to the array begun last.</summary>
+    internal void AddElement(int ordinal, int offset, int length) => Append(ordinal, new Slot(SlotKind.Text, length == 0 ? 0 : offset, length, 0), length);
+
+    /// <summary>Appends a NULL element to the array of <paramref name="ordinal"/>, the array begun last.</summary>
+    internal void AddNullElement(int ordinal) => Append(ordinal, default, 0);
+
+    /// <summary>Where the elements and text bytes stand, to take back the elements a decoder added before it gave up (<see cref="TakeBack"/>).</summary>
+    internal (int Elements, int TextBytes) Mark => (ElementCount, TextBytes);
+
+    /// <summary>Forgets the elements added since <paramref name="mark"/> (the array's slot is begun again by whoever decodes it next).</summary>
+    internal void TakeBack((int Elements, int TextBytes) mark) => (ElementCount, TextBytes) = mark;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Append(int ordinal, Slot element, int textBytes)
     {
         if (ElementCount == _elements.Length)
         {
             Array.Resize(ref _elements, _elements.Length * 2);
         }
 
-        _elements[ElementCount++] = isNull ? default : new Slot(SlotKind.Text, OffsetOf(utf8), utf8.Length, 0);
+        _elements[ElementCount++] = element;
         _slots[ordinal].Length++;
-        TextBytes += utf8.Length;
+        TextBytes += textBytes;
     }
 
     private int ElementIndex(int ordinal, int index)

@@ -109,7 +109,8 @@ internal sealed class FrameDecoder(IReadOnlyList<string> names, IReadOnlyList<Co
             if (index < _kinds.Length)
             {
                 var kind = _kinds[index];
-                if (!ValueDecoder.TryCommonScalar(value, rowOffset + position - value.Length, kind, row, index))
+                var at = rowOffset + position - value.Length;
+                if (kind == ColumnKind.StringArray ? !ValueDecoder.TryCommonArray(value, at, row, index) : !ValueDecoder.TryCommonScalar(value, at, kind, row, index))
                 {
                     ValueDecoder.Column(value, kind, _names[index], row, index);
                 }

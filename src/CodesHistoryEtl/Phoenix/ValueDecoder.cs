@@ -15,6 +15,8 @@ internal static class ValueDecoder
     private const uint HasArrayValueTag = (3 << 3) | ProtoReader.Varint;
     private const uint ScalarValueTag = (4 << 3) | ProtoReader.LengthDelimited;
 
+    private const int StringRep = 21;
+    private const int NullRep = 24;
     private const int ArrayRep = 27;
 
     public static void Column(ReadOnlySpan<byte> columnValue, ColumnKind kind, string name, WireRow row, int ordinal)
@@ -155,6 +157,55 @@ internal static class ValueDecoder
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The array shape Avatica writes, decoded without the general loops: the deprecated copies of the elements
+    /// (<c>0A len ...</c>), then the elements (<c>12 len ...</c>), each a text (<c>08 15 1A len text</c>: type STRING,
+    /// string_value) or a NULL (<c>08 18 38 01</c>: type NULL, null = true), then <c>has_array_value = true</c>
+    /// (<c>18 01</c>) last; lengths under 128. <paramref name="offset"/> is where <paramref name="columnValue"/> starts in
+    /// the row's buffer. Sets the slot exactly as the general path would and returns true; on anything else it takes
+    /// back the elements it added and returns false, and <see cref="Column"/> decodes the value.
+    /// </summary>
+    public static bool TryCommonArray(ReadOnlySpan<byte> columnValue, int offset, WireRow row, int ordinal)
+    {
+        var mark = row.Mark;
+        row.BeginArray(ordinal);
+        var position = 0;
+        while ((uint)(position + 1) < (uint)columnValue.Length && columnValue[position] == (byte)ValueTag && columnValue[position + 1] < 0x80)
+        {
+            position += 2 + columnValue[position + 1];
+        }
+
+        while ((uint)(position + 1) < (uint)columnValue.Length && columnValue[position] == (byte)ArrayValueTag && columnValue[position + 1] < 0x80)
+        {
+            var start = position + 2;
+            var element = columnValue.Slice(start, Math.Min(columnValue[position + 1], columnValue.Length - start));
+            position = start + element.Length;
+            if (element.Length >= 4 && element[0] == (byte)TypedValueFields.TypeTag && element[1] == StringRep
+                && element[2] == (byte)TypedValueFields.StringTag && element[3] == element.Length - 4)
+            {
+                row.AddElement(ordinal, offset + start + 4, element.Length - 4);
+            }
+            else if (element.Length == 4 && element[0] == (byte)TypedValueFields.TypeTag && element[1] == NullRep
+                && element[2] == (byte)TypedValueFields.NullTag && element[3] == 1)
+            {
+                row.AddNullElement(ordinal);
+            }
+            else
+            {
+                return GiveUp(row, mark);
+            }
+        }
+
+        return position + 2 == columnValue.Length && columnValue[position] == (byte)HasArrayValueTag && columnValue[position + 1] == 1
+            || GiveUp(row, mark);
+    }
+
+    private static bool GiveUp(WireRow row, (int Elements, int TextBytes) mark)
+    {
+        row.TakeBack(mark);
+        return false;
     }
 
     private static void Scalar(ReadOnlySpan<byte> typedValue, ColumnKind kind, string name, WireRow row, int ordinal)

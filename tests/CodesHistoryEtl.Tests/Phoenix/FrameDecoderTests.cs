@@ -137,6 +137,29 @@ public sealed class FrameDecoderTests
         Assert.Equal(Assert.Single(reference).Values, Assert.Single(fast).Values);
     }
 
+    [Theory]
+    // the shape Avatica writes (the fast path): copies, elements "a" and NULL, has_array_value last
+    [InlineData("0A05 0815 1A01 61 0A04 0818 3801 1205 0815 1A01 61 1204 0818 3801 1801")]
+    // has_array_value first
+    [InlineData("1801 1205 0815 1A01 61")]
+    // an empty text element (proto3 leaves string_value out)
+    [InlineData("0A02 0815 1202 0815 1801")]
+    // an element's type after its text, and an element with null = false written out
+    [InlineData("1205 1A01 61 0815 1207 0815 1A01 62 3800 1801")]
+    // an element of another type than STRING, and a NULL element typed STRING
+    [InlineData("1204 080D 2002 1204 0815 3801 1801")]
+    public void Arrays_in_uncommon_shapes_decode_as_the_generated_classes_read_them(string arrayColumnHex)
+    {
+        var row = Field(1, Text("t").ToByteArray()).Concat(Field(1, Number(1).ToByteArray())).Concat(Field(1, Number(7).ToByteArray()))
+            .Concat(Field(1, Hex(arrayColumnHex))).ToArray();
+        var frame = Field(3, row);
+
+        var fast = WireRows.Decode(Decoder, frame);
+        var reference = GeneratedRowDecoder.Decode(frame, Kinds);
+
+        Assert.Equal(Assert.Single(reference).Values, Assert.Single(fast).Values);
+    }
+
     private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
 
     /// <summary>A length-delimited field: tag, one-byte length, bytes.</summary>
