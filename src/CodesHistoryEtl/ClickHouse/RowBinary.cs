@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CodesHistoryEtl.Etl;
 
 namespace CodesHistoryEtl.ClickHouse;
 
@@ -46,7 +47,7 @@ public static class RowBinary
     public static int String(Span<byte> span, int at, ReadOnlySpan<byte> utf8)
     {
         at = VarUInt(span, at, (ulong)utf8.Length);
-        utf8.CopyTo(span[at..]);
+        ShortBytes.Copy(utf8, span[at..]);
         return at + utf8.Length;
     }
 

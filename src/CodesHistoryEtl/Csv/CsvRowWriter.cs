@@ -133,6 +133,15 @@ public sealed class CsvRowWriter(Stream output) : IDisposable
     private static int QuotedText(Span<byte> span, int at, ReadOnlySpan<byte> text)
     {
         span[at++] = (byte)'"';
+        if (!ShortBytes.Contains(text, (byte)'"'))
+        {
+            // nearly every text: no quote to double
+            ShortBytes.Copy(text, span[at..]);
+            at += text.Length;
+            span[at++] = (byte)'"';
+            return at;
+        }
+
         for (var quote = text.IndexOf((byte)'"'); quote >= 0; quote = text.IndexOf((byte)'"'))
         {
             text[..(quote + 1)].CopyTo(span[at..]);

@@ -106,7 +106,8 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string? TextProblem(ReadOnlySpan<byte> utf8) =>
-        !Utf8.IsValid(utf8) ? "text is not valid UTF-8 (invalid bytes on the wire)"
+        ShortBytes.IsShortAscii(utf8) ? null // most texts (codes, INNs, GTINs): no call to the full validator
+        : !Utf8.IsValid(utf8) ? "text is not valid UTF-8 (invalid bytes on the wire)"
         : utf8.Length > MaxTextLength ? LongTextProblem(utf8) // a character takes at least one byte: only a long text needs counting
         : null;
 
