@@ -39,6 +39,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
 
             Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
                 windows[^1].Until, windows[0].Length.TotalMinutes);
+            await using var progress = counters.StartProgressLog();
             foreach (var window in windows)
             {
                 if (skipped.Contains(window))
