@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace CodesHistoryEtl.Etl;
 
@@ -18,7 +20,32 @@ public sealed class DuplicateKeys
     private int _count;
 
     /// <summary>True when an earlier row of the window had the same sort key; records the key.</summary>
-    public bool IsRepeat(WireRow row)
+    public bool IsRepeat(WireRow row) => IsRepeat(KeyOf(row));
+
+    /// <summary>As <see cref="IsRepeat(WireRow)"/>, for the key <see cref="KeyOf"/> gave.</summary>
+    public bool IsRepeat(ulong key) => !Add(key);
+
+    /// <summary>
+    /// The row's key, its table slot asked of memory at once (a prefetch, which does not wait): a window's table is
+    /// larger than the caches the row data streams through, so a lookup right away waits on memory. The caller does
+    /// other work (the transform checks the row) before <see cref="IsRepeat(ulong)"/>.
+    /// </summary>
+    public ulong KeyOf(WireRow row)
+    {
+        var key = Hash(row);
+        if (Sse.IsSupported)
+        {
+            unsafe
+            {
+                // only a hint: an address the GC has since moved is harmless
+                Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Slot(key, _slots.Length - 1)]));
+            }
+        }
+
+        return key;
+    }
+
+    private ulong Hash(WireRow row)
     {
         ulong a = 14695981039346656037UL, b = 1099511628211UL ^ 0x9E3779B97F4A7C15UL;
         foreach (var (ordinal, isText) in _key)
@@ -49,7 +76,8 @@ public sealed class DuplicateKeys
             }
         }
 
-        return !Add(Fingerprint(a, b));
+        var key = Fingerprint(a, b);
+        return key == 0 ? 1 : key; // zero marks an empty slot, so a zero key counts as one
     }
 
     public void Clear()
@@ -58,10 +86,9 @@ public sealed class DuplicateKeys
         _count = 0;
     }
 
-    /// <summary>Adds <paramref name="key"/>; false when it was there. Zero marks an empty slot, so a zero key counts as one.</summary>
+    /// <summary>Adds <paramref name="key"/> (never 0); false when it was there.</summary>
     private bool Add(ulong key)
     {
-        key = key == 0 ? 1 : key;
         if (_count >= _slots.Length - (_slots.Length >> 2))
         {
             Grow();

@@ -39,13 +39,14 @@ public sealed class RowTransformer(Window window, DuplicateKeys keys)
     /// <summary>Returns true with <paramref name="exported"/> filled (it refers to <paramref name="row"/>), or false and the reason.</summary>
     public bool TryTransform(WireRow row, ExportRow exported, out string? reason)
     {
+        var key = keys.KeyOf(row); // its slot in the key table comes from memory while the row is checked
         reason = Check(row);
         if (reason is not null)
         {
             return false;
         }
 
-        var q = keys.IsRepeat(row) ? (byte)1 : (byte)0;
+        var q = keys.IsRepeat(key) ? (byte)1 : (byte)0;
         Span<byte> md5 = stackalloc byte[16];
         exported.Set(row, Md5(row.Utf8(Columns.DidOrdinal), md5), _tsMillis, q);
         return true;
