@@ -6,6 +6,10 @@ namespace CodesHistoryEtl.Phoenix;
 /// </summary>
 internal sealed class ReplyBuffer
 {
+    /// <summary>Most bytes a read takes from the socket: what <see cref="ArrivingFrameScan"/> walks next is then still in cache.</summary>
+    private const int ReadBytes = 256 * 1024;
+
+    private readonly ArrivingFrameScan _scan = new();
     private byte[] _bytes = new byte[64 * 1024];
 
     /// <summary>Reads the whole body of <paramref name="content"/> (no second copy of a large frame).</summary>
@@ -17,6 +21,7 @@ internal sealed class ReplyBuffer
         }
 
         await using var stream = await content.ReadAsStreamAsync(ct);
+        _scan.Reset();
         var length = 0;
         while (true)
         {
@@ -25,13 +30,18 @@ internal sealed class ReplyBuffer
                 Array.Resize(ref _bytes, _bytes.Length * 2);
             }
 
-            var read = await stream.ReadAsync(_bytes.AsMemory(length), ct);
+            var read = await stream.ReadAsync(_bytes.AsMemory(length, Math.Min(_bytes.Length - length, ReadBytes)), ct);
             if (read == 0)
             {
                 return _bytes.AsMemory(0, length);
             }
 
             length += read;
+            _scan.Advance(_bytes.AsSpan(0, length));
         }
     }
+
+    /// <summary>The offset, done flag and row count of <paramref name="frame"/>, counted as the reply arrived; null when that scan did not cover it.</summary>
+    public FrameInfo? ScannedOnArrival(ReadOnlySpan<byte> frame) =>
+        _bytes.AsSpan().Overlaps(frame, out var start) ? _scan.For(start, frame.Length) : null;
 }

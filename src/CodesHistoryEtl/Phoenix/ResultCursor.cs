@@ -17,6 +17,7 @@ internal sealed class ResultCursor
     private readonly FrameDecoder _decoder;
     private readonly int _fetchSize;
     private readonly FetchAhead _ahead;
+    private readonly ReplyBuffer[] _frameBuffers;
     private long _offset;
     private ReadOnlyMemory<byte> _frame;
     private int _position;
@@ -26,6 +27,7 @@ internal sealed class ResultCursor
         ReplyBuffer[] frameBuffers)
     {
         _ahead = new FetchAhead(transport, frameBuffers);
+        _frameBuffers = frameBuffers;
         _transport = transport;
         ConnectionId = connectionId;
         StatementId = statementId;
@@ -148,6 +150,20 @@ internal sealed class ResultCursor
         }
     }
 
+    /// <summary>The frame's counts as a fetch buffer took them while the reply arrived (<see cref="ArrivingFrameScan"/>), if it did.</summary>
+    private FrameInfo? ScannedOnArrival(ReadOnlySpan<byte> frame)
+    {
+        foreach (var buffer in _frameBuffers)
+        {
+            if (buffer.ScannedOnArrival(frame) is { } info)
+            {
+                return info;
+            }
+        }
+
+        return null;
+    }
+
     private FetchRequest NextFetch() => new()
     {
         ConnectionId = ConnectionId, StatementId = StatementId, Offset = (ulong)_offset, FrameMaxSize = _fetchSize,
@@ -184,7 +200,7 @@ internal sealed class ResultCursor
         FrameInfo info;
         try
         {
-            info = FrameDecoder.Scan(frame);
+            info = ScannedOnArrival(frame) ?? FrameDecoder.Scan(frame);
         }
         catch (InvalidDataException e)
         {
