@@ -2,7 +2,8 @@ namespace CodesHistoryEtl.Phoenix;
 
 /// <summary>
 /// A reused buffer one HTTP reply body is read into, grown to the largest reply seen. What <see cref="ReadAsync"/>
-/// returns stays valid until the next read into the same buffer.
+/// returns stays valid until the next read into the same buffer. A Fetch reply's rows are counted as it arrives
+/// (<see cref="ScannedOnArrival"/>).
 /// </summary>
 internal sealed class ReplyBuffer
 {
