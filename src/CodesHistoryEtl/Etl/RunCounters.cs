@@ -40,7 +40,7 @@ public sealed class RunCounters(int windowsPlanned, TimeSpan progressEvery)
 
     /// <summary>
     /// Logs progress every PROGRESS_SEC from a timer until disposed (which waits for a line being written): the row loop
-    /// pays nothing for it (it read the clock every row, ~1.5% of a run's CPU), and a run waiting on a slow query still logs.
+    /// pays nothing for it (it read the clock every row, ~1% of a run's CPU), and a run waiting on a slow query still logs.
     /// </summary>
     public IAsyncDisposable StartProgressLog() => new Timer(_ => LogProgress(), null, progressEvery, progressEvery);
 
