@@ -171,22 +171,15 @@ internal sealed class ArrivingFrameScan
         }
 
         var position = at + 1;
-        for (var shift = 0; shift < 64; shift += 7)
+        switch (WireSpan.TryVarint(body, ref position, out value))
         {
-            if (position >= body.Length)
-            {
-                return Step.More;
-            }
-
-            var b = body[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
+            case VarintRead.Read:
                 at = position;
                 return Step.Read;
-            }
+            case VarintRead.Truncated:
+                return Step.More;
+            default:
+                return Step.No;
         }
-
-        return Step.No;
     }
 }

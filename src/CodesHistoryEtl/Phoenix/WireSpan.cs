@@ -54,29 +54,54 @@ internal static class WireSpan
     /// A varint of any length from <paramref name="position"/>, byte by byte: the path for two bytes or more (a row's
     /// length, a timestamp's milliseconds), also <see cref="ProtoReader"/>'s. Malformed input throws <see cref="InvalidDataException"/>.
     /// </summary>
-    public static (ulong Value, int Position) VarintSlow(ReadOnlySpan<byte> span, int position)
+    public static (ulong Value, int Position) VarintSlow(ReadOnlySpan<byte> span, int position) => TryVarint(span, ref position, out var value) switch
     {
-        ulong result = 0;
+        VarintRead.Read => (value, position),
+        VarintRead.Truncated => throw new InvalidDataException("Truncated protobuf varint"),
+        _ => throw new InvalidDataException("Protobuf varint longer than 10 bytes"),
+    };
+
+    /// <summary>
+    /// The varint loop itself, which never throws: <see cref="VarintRead.Read"/> with <paramref name="position"/> moved past
+    /// it, or why not (then <paramref name="position"/> is unchanged). For bytes that may still be arriving (<see cref="ArrivingFrameScan"/>).
+    /// </summary>
+    public static VarintRead TryVarint(ReadOnlySpan<byte> span, ref int position, out ulong value)
+    {
+        value = 0;
+        var at = position;
         for (var shift = 0; shift < 64; shift += 7)
         {
-            if ((uint)position >= (uint)span.Length)
+            if ((uint)at >= (uint)span.Length)
             {
-                throw new InvalidDataException("Truncated protobuf varint");
+                return VarintRead.Truncated;
             }
 
-            var b = span[position++];
-            result |= (ulong)(b & 0x7F) << shift;
+            var b = span[at++];
+            value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
-                return (result, position);
+                position = at;
+                return VarintRead.Read;
             }
         }
 
-        throw new InvalidDataException("Protobuf varint longer than 10 bytes");
+        return VarintRead.Overlong;
     }
 
     private static uint BadTag(ulong tag) => throw new InvalidDataException($"Invalid protobuf tag {tag}");
 
     private static void Overrun(ulong length, int position) =>
         throw new InvalidDataException($"Protobuf field of {length} bytes overruns its message at byte {position}");
+}
+
+/// <summary>What <see cref="WireSpan.TryVarint"/> found.</summary>
+internal enum VarintRead
+{
+    Read,
+
+    /// <summary>The bytes end before the varint does.</summary>
+    Truncated,
+
+    /// <summary>Longer than the 10 bytes of a 64-bit varint.</summary>
+    Overlong,
 }
