@@ -99,10 +99,8 @@ public sealed class RowEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int DateTime(Span<byte> span, int at, long epochMillis, int index)
     {
-        var seconds = ExportRow.EpochSeconds(epochMillis);
-        // out of range, DateTimeSeconds throws, naming the column: the name is looked up only then
-        var value = (ulong)seconds <= uint.MaxValue ? (uint)seconds : RowBinary.DateTimeSeconds(seconds, Columns.Target[index].Name);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], value);
+        var seconds = RowBinary.DateTimeSeconds(ExportRow.EpochSeconds(epochMillis), Columns.Target[index].Name);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], seconds);
         return at + 4;
     }
 

@@ -6,9 +6,10 @@ namespace CodesHistoryEtl.Etl;
 /// A transformed row, ready for the CSV and ClickHouse writers: the source row (slices of its frame) plus the
 /// derived <c>id</c> (md5 of did, as 32 lowercase hex bytes), <c>ts</c> (the window's upper bound, epoch ms UTC) and
 /// <c>q</c>. The writers walk <see cref="Columns.TargetValues"/> and read the source slots and derived values directly;
-/// the per-column accessors below are the plain way to read one column's value (tests compare through them). A NULL <c>ch</c> reads as
-/// an empty array and a NULL element as an empty text, as ClickHouse's Array(String) takes them. One instance is
-/// refilled by <see cref="RowTransformer"/> row after row, like its <see cref="WireRow"/>.
+/// the per-column accessors below are the plain way to read one column's value (tests compare through them, off the
+/// hot path). A NULL <c>ch</c> reads as an empty array and a NULL element as an empty text, as ClickHouse's
+/// Array(String) takes them. One instance is refilled by <see cref="RowTransformer"/> row after row, like its
+/// <see cref="WireRow"/>.
 /// </summary>
 public sealed class ExportRow
 {
@@ -28,7 +29,6 @@ public sealed class ExportRow
     public ReadOnlySpan<byte> Id => _id;
 
     /// <summary>True when <paramref name="column"/> is NULL here (never for a NOT NULL target column).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsNull(Column column) => column.SourceOrdinal switch
     {
         >= 0 => column.Nullable && Source.IsNull(column.SourceOrdinal),
@@ -37,7 +37,6 @@ public sealed class ExportRow
     };
 
     /// <summary>A number or DateTime (epoch ms) column's value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Number(Column column) => column.SourceOrdinal switch
     {
         >= 0 => Source.Number(column.SourceOrdinal),
@@ -47,7 +46,6 @@ public sealed class ExportRow
     };
 
     /// <summary>A text column's UTF-8 bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Utf8(Column column) => column.SourceOrdinal switch
     {
         >= 0 => Source.Utf8(column.SourceOrdinal),
