@@ -40,6 +40,10 @@ internal sealed class PipeContent : HttpContent
         var body = _gzip ? new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true) : stream;
         try
         {
+            // The request's headers go out now, not with the first chunk of rows: until ClickHouse has them it counts the
+            // connection as idle and closes it after keep_alive_timeout (3 s by default), while a window that trickles in
+            // can take longer than that to fill a chunk. Once it has them, it waits for the body up to its receive timeout.
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             await _reader.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
             if (_gzip)
             {
