@@ -57,7 +57,7 @@ async Task<double> RowBinaryAsync(bool gzip, string table)
     var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
-    await using var insert = await new ClickHouseSink(client, "bench").BeginWindowAsync(since, until, Guid.NewGuid(), ct);
+    await using var insert = await new ClickHouseSink(client, "bench").BeginInsertAsync(since, until, Guid.NewGuid(), ct);
     foreach (var row in BenchRows.Read(frames, window))
     {
         await insert.WriteAsync(row, ct);

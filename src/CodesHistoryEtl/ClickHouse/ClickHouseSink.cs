@@ -7,9 +7,9 @@ namespace CodesHistoryEtl.ClickHouse;
 
 /// <summary>
 /// Writes windows into the target table exactly once. A window is its source-time range [since, until)
-/// on <c>opd</c>; <see cref="BeginWindowAsync"/> opens a streaming insert whose rows carry the run's load_id, and
-/// its commit then deletes the range's rows of any other load_id (an earlier run's, complete or broken off) and
-/// waits until none is visible through the insert table. So a rerun that fails leaves the window as it was.
+/// on <c>opd</c>; <see cref="BeginInsertAsync"/> opens a streaming insert of one or more consecutive windows whose rows carry
+/// the run's load_id, and its commit then deletes the range's rows of any other load_id (an earlier run's, complete or
+/// broken off) and waits until none is visible through the insert table. So a rerun that fails leaves the range as it was.
 /// See README "Exactly once".
 /// </summary>
 public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailPoint? failPoint = null)
@@ -19,8 +19,8 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
 
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Windows (their range conditions) this sink has begun: beginning one again is a re-read by the same run.</summary>
-    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
+    /// <summary>Ranges of this sink's inserts disposed uncommitted: some of their blocks may be on the server, under this run's load_id.</summary>
+    private readonly List<(DateTimeOffset Since, DateTimeOffset Until)> _abandoned = [];
 
     private readonly EndedInserts _ended = new();
 
@@ -35,20 +35,26 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
     internal int? MaxInsertBlockSize { get; init; }
 
     /// <summary>
-    /// Returns the open insert of the window; its commit replaces the rows earlier runs left in the range. Rows this
-    /// run already sent for the window (an attempt re-read after a lost Phoenix session) are deleted first. Throws
+    /// Returns an open insert of the window [<paramref name="since"/>, <paramref name="until"/>), which later windows may join
+    /// (<see cref="WindowInsert.Extend"/>); its commit replaces the rows earlier runs left in its range. Rows this run's
+    /// abandoned inserts left (an attempt re-read after a lost Phoenix session) are deleted first. Throws
     /// <see cref="ClickHouseException"/> when a delete fails or does not finish within CH_TIMEOUT_SEC,
     /// <see cref="ArgumentException"/> for a window whose bounds are not whole seconds or are out of order.
     /// </summary>
-    public async Task<WindowInsert> BeginWindowAsync(DateTimeOffset since, DateTimeOffset until, Guid loadId, CancellationToken ct)
+    public async Task<WindowInsert> BeginInsertAsync(DateTimeOffset since, DateTimeOffset until, Guid loadId, CancellationToken ct)
     {
-        var range = RangeCondition(since, until);
+        _ = RangeCondition(since, until); // refuses bounds that are not whole seconds or out of order, before anything is sent
         var server = await client.GetServerInfoAsync(ct).ConfigureAwait(false);
         await WaitForEarlierInsertsAsync(ct).ConfigureAwait(false);
-        var ownRows = $"{range} AND load_id = {Uuid(loadId)}";
-        if (!_begun.Add(range) && await CountAsync(ownRows, ct).ConfigureAwait(false) is > 0 and var own)
+        foreach (var (from, to) in _abandoned.ToArray())
         {
-            await DeleteAsync(ownRows, own, "an earlier attempt of this run", () => CountAsync(ownRows, ct), ct).ConfigureAwait(false);
+            var ownRows = $"{RangeCondition(from, to)} AND load_id = {Uuid(loadId)}";
+            if (await CountAsync(ownRows, ct).ConfigureAwait(false) is > 0 and var own)
+            {
+                await DeleteAsync(ownRows, own, "an earlier attempt of this run", () => CountAsync(ownRows, ct), ct).ConfigureAwait(false);
+            }
+
+            _abandoned.Remove((from, to));
         }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["query_id"] = InsertQueryIdPrefix + loadId.ToString("N") + "-" + since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
@@ -68,8 +74,8 @@ public sealed class ClickHouseSink(ClickHouseClient client, string etlJob, FailP
         }
 
         var sql = $"INSERT INTO {InsertTable} ({RowEncoder.InsertColumns}) FORMAT RowBinary";
-        return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId),
-            (rows, token) => ReplaceEarlierRowsAsync(range, loadId, rows, token), _ended, ct);
+        return new WindowInsert(client, sql, settings, new RowEncoder(etlJob, loadId), until,
+            (end, rows, token) => ReplaceEarlierRowsAsync(RangeCondition(since, end), loadId, rows, token), end => _abandoned.Add((since, end)), _ended, ct);
     }
 
     /// <summary>

@@ -4,13 +4,14 @@ using CodesHistoryEtl.Etl;
 namespace CodesHistoryEtl.ClickHouse;
 
 /// <summary>
-/// One streaming RowBinary INSERT of a window's rows. Rows are encoded into a bounded pipe that the HTTP
-/// request drains as it goes, so memory stays at about <see cref="PauseBytes"/> whatever the window's size.
+/// One streaming RowBinary INSERT of the rows of one or more consecutive windows, <c>[Since, Until)</c> on opd
+/// (<see cref="Extend"/> adds the next window). Rows are encoded into a bounded pipe that the HTTP
+/// request drains as it goes, so memory stays at about <see cref="PauseBytes"/> whatever the windows' size.
 /// <see cref="EndBodyAsync"/> ends the body (from then on the server commits the rows whatever the caller's token
-/// does), <see cref="CommitAsync"/> waits for the server's answer and checks the window's row count;
-/// <see cref="CompleteAsync"/> does both. Disposing before the body ended aborts the insert: the body ends with an
-/// incomplete row and ClickHouse refuses it (it keeps at most the blocks it had already committed, which the next
-/// replace of the window removes).
+/// does), <see cref="CommitAsync"/> waits for the server's answer and checks the range's row count;
+/// <see cref="CompleteAsync"/> does both. Disposing it uncommitted aborts the insert: the body ends with an
+/// incomplete row and ClickHouse refuses it (it keeps at most the blocks it had already committed, which the sink's
+/// next insert deletes, see <see cref="ClickHouseSink"/>).
 /// </summary>
 public sealed class WindowInsert : IAsyncDisposable
 {
@@ -26,16 +27,23 @@ public sealed class WindowInsert : IAsyncDisposable
     private readonly CancellationTokenRegistration _callerToken;
     private readonly RowEncoder _encoder;
     private readonly TimeSpan _answerTimeout;
-    private readonly Func<long, CancellationToken, Task> _verify;
+    private readonly Func<DateTimeOffset, long, CancellationToken, Task> _verify;
+    private readonly Action<DateTimeOffset> _abandoned;
     private readonly Task<HttpResponseMessage> _send;
     private readonly EndedInserts _ended;
     private bool _bodyEnded;
     private bool _committed;
+    private bool _verified;
 
+    /// <param name="verify">After the server's answer: checks (and replaces) the range up to the given end, given the rows written.</param>
+    /// <param name="abandoned">Disposed uncommitted: told the range's end, as some of its blocks may be on the server.</param>
     internal WindowInsert(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings, RowEncoder encoder,
-        Func<long, CancellationToken, Task> verify, EndedInserts ended, CancellationToken ct)
+        DateTimeOffset until, Func<DateTimeOffset, long, CancellationToken, Task> verify, Action<DateTimeOffset> abandoned, EndedInserts ended,
+        CancellationToken ct)
     {
         QueryId = settings["query_id"];
+        Until = until;
+        _abandoned = abandoned;
         _ended = ended;
         _encoder = encoder;
         _answerTimeout = client.CallTimeout;
@@ -50,6 +58,16 @@ public sealed class WindowInsert : IAsyncDisposable
 
     /// <summary>Rows handed to <see cref="WriteAsync"/> so far.</summary>
     public long RowsWritten { get; private set; }
+
+    /// <summary>The end of the last window whose rows this insert carries.</summary>
+    public DateTimeOffset Until { get; private set; }
+
+    /// <summary>The next window's rows follow in this insert: the range it commits (and replaces) now ends at <paramref name="until"/>.</summary>
+    public void Extend(DateTimeOffset until)
+    {
+        ObjectDisposedException.ThrowIf(_bodyEnded, this);
+        Until = until > Until ? until : Until;
+    }
 
     public async ValueTask WriteAsync(ExportRow row, CancellationToken ct)
     {
@@ -83,7 +101,7 @@ public sealed class WindowInsert : IAsyncDisposable
         _timer.CancelAfter(_answerTimeout);
     }
 
-    /// <summary>After <see cref="EndBodyAsync"/>: waits for ClickHouse to commit the body, checks the window's row count; returns the rows written.</summary>
+    /// <summary>After <see cref="EndBodyAsync"/>: waits for ClickHouse to commit the body, checks the range's row count; returns the rows written.</summary>
     public async Task<long> CommitAsync(CancellationToken ct)
     {
         if (!_bodyEnded || _committed)
@@ -96,7 +114,8 @@ public sealed class WindowInsert : IAsyncDisposable
         {
         }
 
-        await _verify(RowsWritten, ct).ConfigureAwait(false);
+        await _verify(Until, RowsWritten, ct).ConfigureAwait(false);
+        _verified = true;
         return RowsWritten;
     }
 
@@ -130,6 +149,10 @@ public sealed class WindowInsert : IAsyncDisposable
 
         _timer.Dispose();
         _abort.Dispose();
+        if (!_verified)
+        {
+            _abandoned(Until);
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(ClickHouseClient client, string sql, IReadOnlyDictionary<string, string> settings)

@@ -86,7 +86,8 @@ public sealed class EtlSettings
             chTable,
             chCluster is null ? null : ChIdentifier(r, "CH_CLUSTER", ""),
             ChIdentifier(r, "CH_INSERT_TABLE", chCluster is null ? chTable : chTable + "_all"),
-            TimeoutSec: r.Int("CH_TIMEOUT_SEC", 300, 1, 86_400));
+            TimeoutSec: r.Int("CH_TIMEOUT_SEC", 300, 1, 86_400),
+            InsertMinRows: r.Int("CH_INSERT_MIN_ROWS", ClickHouseSettings.DefaultInsertMinRows, 0, 100_000_000));
 
         var export = new ExportSettings(
             r.String("EXPORT_DIR", "./export"),

@@ -58,8 +58,12 @@ public sealed record ClickHouseSettings(
     string Table,
     string? Cluster,
     string InsertTable,
-    int TimeoutSec)
+    int TimeoutSec,
+    int InsertMinRows = ClickHouseSettings.DefaultInsertMinRows)
 {
+    /// <summary>CH_INSERT_MIN_ROWS: consecutive windows share one insert (one part) until it holds this many rows.</summary>
+    public const int DefaultInsertMinRows = 200_000;
+
     public bool IsCluster => Cluster is not null;
 }
 

@@ -299,7 +299,11 @@ public sealed class CsvRowWriter(Stream output) : IDisposable
     /// <summary>Returns the buffer to the pool; what was not flushed is dropped.</summary>
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = [];
         _length = 0;
     }

@@ -35,7 +35,10 @@ public sealed class WindowCsvWriter : IAsyncDisposable
         return _rows.ShouldFlush ? _rows.FlushAsync(ct) : ValueTask.CompletedTask;
     }
 
-    /// <summary>All rows are written: writes the buffer (and the gzip trailer) and starts the file's fsync in the background.</summary>
+    /// <summary>
+    /// All rows are written: writes the buffer (and the gzip trailer), returns the buffer to the pool (the file may wait a
+    /// while for its commit) and starts the file's fsync in the background.
+    /// </summary>
     public async Task CompleteAsync(CancellationToken ct)
     {
         if (_completed)
@@ -44,6 +47,7 @@ public sealed class WindowCsvWriter : IAsyncDisposable
         }
 
         await _rows.FlushAsync(ct);
+        _rows.Dispose();
         if (_payload != _file.Stream)
         {
             await _payload.DisposeAsync();

@@ -4,16 +4,16 @@ using Serilog;
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// Commits the run's windows in order, one step behind the reading: a window handed over (<see cref="HandOverAsync"/>)
-/// has its insert's body ended and stays pending while the next window is read, so ClickHouse commits it meanwhile;
-/// it is committed (<see cref="StreamedWindow.CommitAsync"/>, then the journal, then the watermark) before the next
-/// window's body ends. Commits run on <paramref name="commitToken"/>, not the signal's token: a signal stops the run
-/// after the pending window is committed, a safe point. Disposing drops a pending window uncommitted.
+/// Commits the run's windows in order, one batch behind the reading: a batch handed over (<see cref="HandOverAsync"/>)
+/// has its insert's body ended and stays pending while the next batch is read, so ClickHouse commits it meanwhile;
+/// it is committed (its insert checked, then window by window: the files, the journal, the watermark) before the next
+/// batch's body ends. Commits run on <paramref name="commitToken"/>, not the signal's token: a signal stops the run
+/// after the pending batch is committed, a safe point. Disposing drops a pending batch uncommitted.
 /// </summary>
 public sealed class WindowCommits(RunJournal journal, long journalId, WatermarkStore watermarks, string processName, RunCounters counters,
     DateTimeOffset? watermark, CancellationToken commitToken) : IAsyncDisposable
 {
-    private StreamedWindow? _pending;
+    private WindowBatch? _pending;
 
     public DateTimeOffset? Watermark { get; private set; } = watermark;
 
@@ -22,21 +22,21 @@ public sealed class WindowCommits(RunJournal journal, long journalId, WatermarkS
     /// <summary>The window whose commit failed, if one did.</summary>
     public Window? Failed { get; private set; }
 
-    /// <summary>Commits the pending window, then ends <paramref name="streamed"/>'s body and keeps it pending.</summary>
-    public async Task HandOverAsync(StreamedWindow streamed, CancellationToken ct)
+    /// <summary>Commits the pending batch, then ends <paramref name="batch"/>'s body and keeps it pending; on failure <paramref name="batch"/> is dropped.</summary>
+    public async Task HandOverAsync(WindowBatch batch, CancellationToken ct)
     {
         try
         {
             await CommitPendingAsync();
-            await streamed.EndAsync(ct);
+            await batch.EndAsync(ct);
         }
         catch
         {
-            await streamed.DisposeAsync();
+            await batch.DisposeAsync();
             throw;
         }
 
-        _pending = streamed;
+        _pending = batch;
     }
 
     /// <summary>
@@ -62,15 +62,21 @@ public sealed class WindowCommits(RunJournal journal, long journalId, WatermarkS
         _pending = null;
         await using (pending)
         {
-            Failed = pending.Window;
-            var result = await pending.CommitAsync(commitToken);
-            counters.WindowDone(result.RowsWritten);
-            // journal first: the watermark is never ahead of what the journal records as committed
-            await journal.RecordWindowAsync(journalId, result, commitToken);
-            await AdvanceWatermarkAsync(pending.Window);
+            Failed = pending.Windows[0].Window;
+            await pending.CommitInsertAsync(commitToken);
+            foreach (var window in pending.Windows)
+            {
+                Failed = window.Window;
+                var result = await window.CommitFilesAsync(commitToken);
+                counters.WindowDone(result.RowsWritten);
+                // journal first: the watermark is never ahead of what the journal records as committed
+                await journal.RecordWindowAsync(journalId, result, commitToken);
+                await AdvanceWatermarkAsync(window.Window);
+                Log.Information("Window {Window} committed: {Read} rows read, {Written} written, {Rejected} rejected",
+                    window.Window, result.RowsRead, result.RowsWritten, result.RowsRejected);
+            }
+
             Failed = null;
-            Log.Information("Window {Window} committed: {Read} rows read, {Written} written, {Rejected} rejected",
-                pending.Window, result.RowsRead, result.RowsWritten, result.RowsRejected);
         }
     }
 

@@ -7,11 +7,11 @@ using Serilog;
 namespace CodesHistoryEtl.Etl;
 
 /// <summary>
-/// The windows of one run, in order, after ClickHouse's schema: each is reopened in the journal's committed windows,
-/// read into CSV and ClickHouse (<see cref="WindowRunner"/>, a lost Phoenix session re-reads it from its start) and
-/// committed while the next one is
-/// read (<see cref="WindowCommits"/>). A failure or a signal, also while the schema is checked, becomes the run's
-/// <see cref="RunOutcome"/>, with the window before it committed first.
+/// The windows of one run, in order, after ClickHouse's schema: each is reopened in the journal's committed windows and
+/// read into its CSV and its batch's ClickHouse insert (<see cref="WindowRunner"/>, <see cref="WindowBatch"/>: consecutive
+/// windows share an insert until it holds CH_INSERT_MIN_ROWS rows, a lost Phoenix session re-reads the batch from its
+/// start); a batch is committed while the next one is read (<see cref="WindowCommits"/>). A failure or a signal, also
+/// while the schema is checked, becomes the run's <see cref="RunOutcome"/>, with the batch before it committed first.
 /// </summary>
 internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSettings, Guid runId, RunJournal journal, long journalId,
     WatermarkStore watermarks, RunCounters counters, RunLock runLock, Heartbeat heartbeat)
@@ -25,8 +25,25 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
     {
         await using var phoenix = new PhoenixClient(phoenixSettings);
         var sink = new ClickHouseSink(clickHouse, settings.ProcessName, settings.FailPoint);
-        var runner = new WindowRunner(phoenix, sink, settings.Export, settings.Window.BusinessTz, runId, counters, runLock.EnsureHeldAsync, settings.FailPoint);
+        var runner = new WindowRunner(phoenix, settings.Export, settings.Window.BusinessTz, runId, counters, settings.FailPoint);
         await using var commits = new WindowCommits(journal, journalId, watermarks, settings.ProcessName, counters, watermark, heartbeat.Lost);
+        WindowBatch NewBatch(int first) => new(sink, runId, runLock.EnsureHeldAsync) { FirstIndex = first };
+
+        // the batch's windows commit together once its insert is in; an empty batch has nothing to hand over. A lost
+        // Phoenix session re-reads the open batch from its first window, at most PQS_RETRIES times a batch.
+        var attempt = 0;
+        async Task<WindowBatch> HandOverAsync(WindowBatch batch, int next)
+        {
+            attempt = 0;
+            if (batch.Windows.Count > 0)
+            {
+                await commits.HandOverAsync(batch, runToken);
+            }
+
+            return NewBatch(next);
+        }
+
+        var batch = NewBatch(0);
         try
         {
             // under the lock and journaled: a ClickHouse that is down or refuses the schema fails the run here, and the journal says why
@@ -37,33 +54,64 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 return RunOutcome.Ok;
             }
 
-            Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}", windows.Count - skipped.Count, windows[0].Since,
-                windows[^1].Until, windows[0].Length.TotalMinutes);
+            Log.Information("Run of {Count} window(s) from {Since:O} to {Until:O}, STEP_MIN {Step}, CH_INSERT_MIN_ROWS {MinRows}", windows.Count - skipped.Count,
+                windows[0].Since, windows[^1].Until, windows[0].Length.TotalMinutes, settings.ClickHouse.InsertMinRows);
             await using var progress = counters.StartProgressLog();
-            foreach (var window in windows)
+            for (var i = 0; i < windows.Count;)
             {
+                var window = windows[i];
                 if (skipped.Contains(window))
                 {
+                    batch = await HandOverAsync(batch, i + 1);
                     await commits.SkipAsync(window);
+                    i++;
                     continue;
                 }
 
-                StreamedWindow streamed;
                 try
                 {
                     await commits.ReopenAsync(window, runToken);
-                    streamed = await StreamWithRetriesAsync(runner, window, phoenixSettings.Retries, runToken);
+                    await using var rows = runner.Open(window, runToken);
+                    if (batch.HasOpenInsert && !await rows.ArrivedWithinAsync(WindowBatch.IdleLimit, runToken))
+                    {
+                        Log.Information("Window {Window} has no rows after {Limit}: the insert of the windows before it ends first", window, WindowBatch.IdleLimit);
+                        batch = await HandOverAsync(batch, i);
+                    }
+
+                    batch.Add(await runner.StreamAsync(rows, batch, runToken));
+                }
+                catch (PhoenixException e) when (attempt < phoenixSettings.Retries && (e is PhoenixSessionLostException || e.IsTransient))
+                {
+                    attempt++;
+                    if (batch.FirstIndex == i)
+                    {
+                        Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running it from its start", window, attempt, e.Message);
+                    }
+                    else
+                    {
+                        Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running the windows of its insert from {First}",
+                            window, attempt, e.Message, windows[batch.FirstIndex]);
+                    }
+
+                    i = batch.FirstIndex;
+                    await batch.DisposeAsync();
+                    batch = NewBatch(i);
+                    continue;
                 }
                 catch (Exception e) when (commits.HasPending)
                 {
-                    // the window before is whole on the server: commit it before this failure (or signal) ends the run
-                    Log.Information("Window {Window} stopped ({Error}); committing the window before it first", window, e.Message);
+                    // the batch before is whole on the server: commit it before this failure (or signal) ends the run
+                    Log.Information("Window {Window} stopped ({Error}); committing the windows before it first", window, e.Message);
+                    await batch.DisposeAsync();
                     await commits.CommitPendingAsync();
                     throw;
                 }
 
                 counters.WindowRead();
-                await commits.HandOverAsync(streamed, runToken);
+                if (++i == windows.Count || batch.RowsWritten >= settings.ClickHouse.InsertMinRows)
+                {
+                    batch = await HandOverAsync(batch, i);
+                }
             }
 
             await commits.CommitPendingAsync();
@@ -93,28 +141,16 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
         {
             return Fail(kind, e.Message, commits, counters);
         }
+        finally
+        {
+            await batch.DisposeAsync();
+        }
 
         LogSummary(counters);
         return counters.RowsRejected > settings.Window.MaxRejects
             ? Fail("rejects", $"{counters.RowsRejected} rejected rows exceed MAX_REJECTS={settings.Window.MaxRejects}; see the *.rejects.jsonl files in {settings.Export.Dir}",
                 commits, counters)
             : RunOutcome.Ok;
-    }
-
-    /// <summary>A lost Phoenix session (or a transient error) mid-window re-reads that window from its start.</summary>
-    private static async Task<StreamedWindow> StreamWithRetriesAsync(WindowRunner runner, Window window, int retries, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await runner.StreamAsync(window, ct);
-            }
-            catch (PhoenixException e) when (attempt < retries && (e is PhoenixSessionLostException || e.IsTransient))
-            {
-                Log.Warning("Window {Window} failed on attempt {Attempt} ({Error}); re-running it from its start", window, attempt + 1, e.Message);
-            }
-        }
     }
 
     private static string? FailureKind(Exception e) => e switch

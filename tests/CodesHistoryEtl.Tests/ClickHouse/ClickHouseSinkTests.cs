@@ -24,7 +24,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
 
     private static async Task<long> WriteWindowAsync(ClickHouseSink sink, IEnumerable<ExportRow> rows, Guid loadId, DateTimeOffset since, DateTimeOffset until)
     {
-        await using var insert = await sink.BeginWindowAsync(since, until, loadId, Ct);
+        await using var insert = await sink.BeginInsertAsync(since, until, loadId, Ct);
         foreach (var row in rows)
         {
             await insert.WriteAsync(row, Ct);
@@ -100,7 +100,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var rows = Window(30_000, Since, Until).ToArray();
 
         long partial;
-        await using (var insert = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        await using (var insert = await sink.BeginInsertAsync(Since, Until, Guid.NewGuid(), Ct))
         {
             foreach (var row in rows)
             {
@@ -128,7 +128,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var committed = Guid.NewGuid();
         await WriteWindowAsync(sink, Window(1000, Since, Until), committed, Since, Until);
 
-        await using (var rerun = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        await using (var rerun = await sink.BeginInsertAsync(Since, Until, Guid.NewGuid(), Ct))
         {
             foreach (var row in Window(5_000, Since, Until))
             {
@@ -149,7 +149,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var run = Guid.NewGuid();
         await WriteWindowAsync(sink, Window(700, Since, Until), Guid.NewGuid(), Since, Until); // an earlier run's rows
         var rows = Window(30_000, Since, Until).ToArray();
-        await using (var attempt = await sink.BeginWindowAsync(Since, Until, run, Ct))
+        await using (var attempt = await sink.BeginInsertAsync(Since, Until, run, Ct))
         {
             foreach (var row in rows)
             {
@@ -163,6 +163,71 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         Assert.Equal(rows.Length, await sink.CountWindowAsync(Since, Until, Ct));
     }
 
+    [Fact]
+    public async Task An_insert_whose_first_rows_come_after_the_server_s_keep_alive_timeout_still_lands()
+    {
+        // ops/services.sh gives the local server keep_alive_timeout 10 s (stock: 3 s); a connection it sees nothing on
+        // for that long is closed, so the insert's headers must reach it before the first rows do
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job");
+        await using var insert = await sink.BeginInsertAsync(Since, Until, Guid.NewGuid(), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(11), Ct);
+        foreach (var row in Window(300, Since, Until))
+        {
+            await insert.WriteAsync(row, Ct);
+        }
+
+        Assert.Equal(300, await insert.CompleteAsync(Ct));
+        Assert.Equal(300, await sink.CountWindowAsync(Since, Until, Ct));
+    }
+
+    [Fact]
+    public async Task An_insert_extended_over_the_next_window_replaces_both_and_its_broken_attempt_is_deleted_from_both()
+    {
+        var target = await ClickHouseTestTarget.CreateAsync(fixture);
+        using var client = new ClickHouseClient(target.Settings);
+        var sink = new ClickHouseSink(client, "job") { MaxInsertBlockSize = 1000 };
+        var next = (Since: Until, Until: Until.AddHours(1));
+        var after = (Since: next.Until, Until: next.Until.AddHours(1));
+        await WriteWindowAsync(sink, Window(400, Since, next.Until), Guid.NewGuid(), Since, next.Until); // an earlier run's rows in both
+        await WriteWindowAsync(sink, Window(50, after.Since, after.Until), Guid.NewGuid(), after.Since, after.Until); // and in the window after
+        var run = Guid.NewGuid();
+        var rows = Window(20_000, Since, Until).Concat(Window(20_000, next.Since, next.Until)).ToArray();
+        await using (var attempt = await sink.BeginInsertAsync(Since, Until, run, Ct))
+        {
+            attempt.Extend(next.Until);
+            foreach (var row in rows)
+            {
+                await attempt.WriteAsync(row, Ct);
+            }
+
+            // some blocks of the second window are in (so of the first too), then the session is lost
+            for (var poll = 0; poll < 100 && await sink.CountWindowAsync(next.Since, next.Until, Ct) <= 200; poll++)
+            {
+                await Task.Delay(100, Ct);
+            }
+
+            Assert.True(await sink.CountWindowAsync(next.Since, next.Until, Ct) > 200);
+        }
+
+        await using (var again = await sink.BeginInsertAsync(Since, Until, run, Ct))
+        {
+            Assert.Equal(400, await sink.CountWindowAsync(Since, next.Until, Ct)); // the broken attempt's blocks are gone, the earlier run's rows not yet
+            again.Extend(next.Until);
+            foreach (var row in rows)
+            {
+                await again.WriteAsync(row, Ct);
+            }
+
+            Assert.Equal(rows.Length, await again.CompleteAsync(Ct));
+        }
+
+        Assert.Equal(20_000, await sink.CountWindowAsync(Since, Until, Ct));
+        Assert.Equal(20_000, await sink.CountWindowAsync(next.Since, next.Until, Ct));
+        Assert.Equal(50, await sink.CountWindowAsync(after.Since, after.Until, Ct)); // outside the insert's range: untouched
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -171,7 +236,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var target = await ClickHouseTestTarget.CreateAsync(fixture);
         using var client = new ClickHouseClient(target.Settings, gzip);
         var sink = new ClickHouseSink(client, "job");
-        await using (var insert = await sink.BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct))
+        await using (var insert = await sink.BeginInsertAsync(Since, Until, Guid.NewGuid(), Ct))
         {
             foreach (var row in Window(20_000, Since, Until))
             {
@@ -192,7 +257,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         await WriteWindowAsync(sink, Window(500, next.Since, next.Until), Guid.NewGuid(), next.Since, next.Until); // an earlier run's rows
         var loadId = Guid.NewGuid();
 
-        await using var first = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        await using var first = await sink.BeginInsertAsync(Since, Until, loadId, Ct);
         foreach (var row in Window(100_000, Since, Until))
         {
             await first.WriteAsync(row, Ct);
@@ -215,14 +280,14 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var next = (Since: Until, Until: Until.AddHours(1));
 
         // another process's insert (another sink) whose body is still open: it may yet commit rows, so nothing is replaced
-        await using var other = await new ClickHouseSink(otherClient, "job").BeginWindowAsync(Since, Until, Guid.NewGuid(), Ct);
+        await using var other = await new ClickHouseSink(otherClient, "job").BeginInsertAsync(Since, Until, Guid.NewGuid(), Ct);
         foreach (var row in Window(30_000, Since, Until))
         {
             await other.WriteAsync(row, Ct); // enough for the server to start the query (a few KiB it does not)
         }
 
         Assert.Equal(1, await WaitForRunningInsertsAsync(target));
-        var error = await Assert.ThrowsAsync<ClickHouseException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(next.Since, next.Until, Guid.NewGuid(), Ct));
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() => new ClickHouseSink(client, "job").BeginInsertAsync(next.Since, next.Until, Guid.NewGuid(), Ct));
         Assert.Contains($"an earlier insert into {target.InsertTable} is still running after 1 s (CH_TIMEOUT_SEC)", error.Message, StringComparison.Ordinal);
         Assert.Contains("KILL QUERY WHERE startsWith(query_id, 'etl-insert-", error.Message, StringComparison.Ordinal);
 
@@ -241,7 +306,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var loadId = Guid.NewGuid();
         var next = (Since: Until, Until: Until.AddHours(1));
 
-        await using var first = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        await using var first = await sink.BeginInsertAsync(Since, Until, loadId, Ct);
         foreach (var row in Window(10, Since, Until))
         {
             await first.WriteAsync(row, Ct);
@@ -250,7 +315,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         await first.EndBodyAsync();
         Assert.Equal(1, await WaitForRunningInsertsAsync(target));
 
-        await using var second = await sink.BeginWindowAsync(next.Since, next.Until, loadId, Ct);
+        await using var second = await sink.BeginInsertAsync(next.Since, next.Until, loadId, Ct);
 
         // the window began while the first one was still being committed: the run's own insert was not waited for
         Assert.Equal(1, await RunningInsertsAsync(target));
@@ -267,7 +332,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
         var sink = new ClickHouseSink(client, "job");
         await WriteWindowAsync(sink, Window(50, Since, Until), Guid.NewGuid(), Since, Until); // an earlier run's rows
         var loadId = Guid.NewGuid();
-        await using var insert = await sink.BeginWindowAsync(Since, Until, loadId, Ct);
+        await using var insert = await sink.BeginInsertAsync(Since, Until, loadId, Ct);
         foreach (var row in Window(100, Since, Until))
         {
             await insert.WriteAsync(row, Ct);
@@ -299,7 +364,7 @@ public sealed class ClickHouseSinkTests(ClickHouseFixture fixture)
     {
         var target = await ClickHouseTestTarget.CreateAsync(fixture, migrate: false);
         using var client = new ClickHouseClient(target.Settings);
-        await Assert.ThrowsAsync<ArgumentException>(() => new ClickHouseSink(client, "job").BeginWindowAsync(Since.AddMilliseconds(1), Until, Guid.NewGuid(), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => new ClickHouseSink(client, "job").BeginInsertAsync(Since.AddMilliseconds(1), Until, Guid.NewGuid(), Ct));
     }
 
     /// <summary>Window inserts into the target table that the server is running now.</summary>

@@ -48,7 +48,7 @@ public sealed class RoundTripTests(ClickHouseFixture fixture)
 
         using var client = new ClickHouseClient(target.Settings);
         var sink = new ClickHouseSink(client, "codes_history_increment");
-        await using (var insert = await sink.BeginWindowAsync(Since, Until, loadId, ct))
+        await using (var insert = await sink.BeginInsertAsync(Since, Until, loadId, ct))
         {
             foreach (var row in rows)
             {
@@ -74,7 +74,7 @@ public sealed class RoundTripTests(ClickHouseFixture fixture)
         var since = until.AddHours(-1);
 
         using var client = new ClickHouseClient(target.Settings);
-        await using (var insert = await new ClickHouseSink(client, "job").BeginWindowAsync(since, until, Guid.NewGuid(), ct))
+        await using (var insert = await new ClickHouseSink(client, "job").BeginInsertAsync(since, until, Guid.NewGuid(), ct))
         {
             await insert.WriteAsync(TestRows.Make("x", since.ToUnixTimeMilliseconds(), until), ct);
             await insert.CompleteAsync(ct);

@@ -74,6 +74,8 @@ public sealed class Pipeline : IAsyncDisposable
         env["CH_PASSWORD"] = clickHouse.Password;
         env["CH_DATABASE"] = pipeline.ChDatabase;
         env["CH_TIMEOUT_SEC"] = "60";
+        // each window its own insert, so a fault lands between windows a test can name; BatchedWindowTests cover the default
+        env["CH_INSERT_MIN_ROWS"] = "0";
         env["EXPORT_DIR"] = pipeline.ExportDir;
         env["HEARTBEAT_SEC"] = "1";
         env["PROGRESS_SEC"] = "1";
