@@ -108,7 +108,9 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 }
 
                 counters.WindowRead();
-                if (++i == windows.Count || batch.RowsWritten >= settings.ClickHouse.InsertMinRows)
+                // the run's last window goes alone: what ClickHouse still has to write after the last row is read is
+                // then one window's part, not a whole batch's (nothing is left to overlap it with)
+                if (++i >= windows.Count - 1 || batch.RowsWritten >= settings.ClickHouse.InsertMinRows)
                 {
                     batch = await HandOverAsync(batch, i);
                 }
