@@ -32,7 +32,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
         // the batch's windows commit together once its insert is in; an empty batch has nothing to hand over. A lost
         // Phoenix session re-reads the open batch from its first window, at most PQS_RETRIES times a batch.
         var attempt = 0;
-        async Task<WindowBatch> HandOverAsync(WindowBatch batch, int next)
+        async Task<WindowBatch> EndBatchAsync(WindowBatch batch, int next)
         {
             attempt = 0;
             if (batch.Windows.Count > 0)
@@ -62,7 +62,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 var window = windows[i];
                 if (skipped.Contains(window))
                 {
-                    batch = await HandOverAsync(batch, i + 1);
+                    batch = await EndBatchAsync(batch, i + 1);
                     await commits.SkipAsync(window);
                     i++;
                     continue;
@@ -75,7 +75,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                     if (batch.HasOpenInsert && !await rows.ArrivedWithinAsync(WindowBatch.IdleLimit, runToken))
                     {
                         Log.Information("Window {Window} has no rows after {Limit}: the insert of the windows before it ends first", window, WindowBatch.IdleLimit);
-                        batch = await HandOverAsync(batch, i);
+                        batch = await EndBatchAsync(batch, i);
                     }
 
                     batch.Add(await runner.StreamAsync(rows, batch, runToken));
@@ -112,7 +112,7 @@ internal sealed class WindowLoop(EtlSettings settings, PhoenixSettings phoenixSe
                 // then one window's part, not a whole batch's (nothing is left to overlap it with)
                 if (++i >= windows.Count - 1 || batch.RowsWritten >= settings.ClickHouse.InsertMinRows)
                 {
-                    batch = await HandOverAsync(batch, i);
+                    batch = await EndBatchAsync(batch, i);
                 }
             }
 

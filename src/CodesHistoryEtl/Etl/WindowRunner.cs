@@ -95,7 +95,9 @@ public sealed class WindowRunner(PhoenixClient phoenix, ExportSettings export, T
 
             var first = pending.AsTask();
             _first = new ValueTask<bool>(first);
-            return await Task.WhenAny(first, Task.Delay(limit, ct)) == first;
+            // its outcome (rows, end, error, or the token's end) is awaited with the rows; here only whether it came
+            await ((Task)first).WaitAsync(limit, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return first.IsCompleted;
         }
 
         public ValueTask<bool> MoveNextAsync()

@@ -68,6 +68,8 @@ public sealed class EtlSettingsTests
     [InlineData("CH_TABLE", "stg.daily")]
     [InlineData("STEP_MIN", "0")]
     [InlineData("STEP_MIN", "sixty")]
+    [InlineData("CH_INSERT_MIN_ROWS", "-1")]
+    [InlineData("CH_INSERT_MIN_ROWS", "200k")]
     [InlineData("PHX_TS_UNITS", "seconds")]
     [InlineData("PHX_TS_UNITS", "1")]
     [InlineData("EXPORT_GZIP", "maybe")]
